@@ -1,0 +1,182 @@
+//! Configuration: the TOML file, `--set` overrides and secrets from the environment.
+//!
+//! The key names are a contract with users (see `config.example.toml`); unknown keys are errors.
+
+mod load;
+
+pub use load::{ConfigSource, load};
+
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub const DEFAULT_ADDRESS: &str = "127.0.0.1:19530";
+pub const DEFAULT_BACKUP_S3_ROOT: &str = "backup";
+pub const DEFAULT_BACKUP_FS_ROOT: &str = "./backups";
+pub const DEFAULT_MILVUS_FS_ROOT: &str = "/var/lib/milvus/data";
+pub const DEFAULT_PARALLELISM: usize = 8;
+
+/// The whole configuration after the file, overrides and environment were applied.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub milvus: MilvusConfig,
+    #[serde(default)]
+    pub backup: BackupConfig,
+    /// Extra clusters for migrations, picked with `--cluster NAME`.
+    #[serde(default)]
+    pub clusters: BTreeMap<String, ClusterConfig>,
+    /// Where the configuration came from, for messages. Not a key of the file.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// How to reach one Milvus and its object storage.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MilvusConfig {
+    #[serde(default = "default_address")]
+    pub address: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub password: Option<Secret>,
+    #[serde(default)]
+    pub tls_mode: TlsMode,
+    #[serde(default)]
+    pub ca_cert: Option<PathBuf>,
+    #[serde(default)]
+    pub server_name: Option<String>,
+    #[serde(default)]
+    pub client_cert: Option<PathBuf>,
+    #[serde(default)]
+    pub client_key: Option<PathBuf>,
+    #[serde(default = "default_milvus_storage")]
+    pub storage: StorageConfig,
+}
+
+impl Default for MilvusConfig {
+    fn default() -> Self {
+        MilvusConfig {
+            address: default_address(),
+            user: None,
+            password: None,
+            tls_mode: TlsMode::Disabled,
+            ca_cert: None,
+            server_name: None,
+            client_cert: None,
+            client_key: None,
+            storage: default_milvus_storage(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    #[default]
+    Disabled,
+    Server,
+    Mutual,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    #[default]
+    Fs,
+    S3,
+}
+
+/// A directory or an S3 bucket + prefix.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    #[serde(default)]
+    pub provider: Provider,
+    /// fs: a directory; s3: a key prefix inside `bucket` (may be empty).
+    #[serde(default)]
+    pub root: Option<String>,
+    #[serde(default)]
+    pub bucket: Option<String>,
+    /// `http://host:port` or `https://...`; a bare `host:port` means http.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub access_key_id: Option<Secret>,
+    #[serde(default)]
+    pub secret_access_key: Option<Secret>,
+}
+
+/// Where backups live and how they are written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupConfig {
+    #[serde(default = "default_backup_storage")]
+    pub storage: StorageConfig,
+    /// How many files are copied at once.
+    #[serde(default = "default_parallelism")]
+    pub parallelism: usize,
+}
+
+impl Default for BackupConfig {
+    fn default() -> Self {
+        BackupConfig {
+            storage: default_backup_storage(),
+            parallelism: DEFAULT_PARALLELISM,
+        }
+    }
+}
+
+/// A named extra cluster: `[clusters.NAME.milvus]` and `[clusters.NAME.milvus.storage]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    #[serde(default)]
+    pub milvus: MilvusConfig,
+}
+
+impl Config {
+    /// The Milvus a command talks to: the named cluster, or the top-level `[milvus]`.
+    pub fn cluster(&self, name: Option<&str>) -> crate::Result<&MilvusConfig> {
+        match name {
+            None => Ok(&self.milvus),
+            Some(n) => {
+                self.clusters
+                    .get(n)
+                    .map(|c| &c.milvus)
+                    .ok_or_else(|| crate::Error::Config {
+                        origin: self.origin.clone(),
+                        message: format!(
+                            "no cluster named '{n}' (known: {})",
+                            if self.clusters.is_empty() {
+                                "none; add a [clusters.NAME.milvus] table".to_string()
+                            } else {
+                                self.clusters.keys().cloned().collect::<Vec<_>>().join(", ")
+                            }
+                        ),
+                    })
+            }
+        }
+    }
+}
+
+fn default_address() -> String {
+    DEFAULT_ADDRESS.to_string()
+}
+
+fn default_parallelism() -> usize {
+    DEFAULT_PARALLELISM
+}
+
+fn default_milvus_storage() -> StorageConfig {
+    StorageConfig::default()
+}
+
+fn default_backup_storage() -> StorageConfig {
+    StorageConfig::default()
+}

@@ -1,0 +1,21 @@
+//! milvus-backup-tui: back up, restore and migrate Milvus collections.
+//!
+//! The engine (everything in this crate but `cli`) knows nothing of terminals; the CLI and the
+//! terminal UI drive it the same way, through [`backup`], [`restore`] and [`catalog`], and watch
+//! jobs through [`progress`].
+
+pub mod backup;
+pub mod catalog;
+pub mod compat;
+pub mod config;
+pub mod error;
+pub mod filter;
+pub mod format;
+pub mod milvus;
+pub mod names;
+pub mod progress;
+pub mod restore;
+pub mod secret;
+pub mod storage;
+
+pub use error::{Error, Result};

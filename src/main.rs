@@ -1,0 +1,3 @@
+fn main() {
+    println!("milvus-backup-tui (being written)");
+}
