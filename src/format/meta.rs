@@ -1,0 +1,312 @@
+//! The metadata documents, with the key names milvus-backup uses (snake_case, `fieldID`,
+//! enums as integers, empty values omitted). Reading is lenient: unknown keys are ignored and
+//! missing ones take their empty value, as the Go reader does.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// `BACKUP_SUCCESS` in milvus-backup's state codes.
+pub const STATE_SUCCESS: i32 = 2;
+
+/// The root document (`backup_meta.json` holds it without `collection_backups`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupInfo {
+    #[serde(skip_serializing_if = "is_default")]
+    pub id: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub state_code: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub start_time: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub end_time: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub progress: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub name: String,
+    /// Milliseconds since the epoch.
+    #[serde(skip_serializing_if = "is_default")]
+    pub backup_timestamp: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub collection_backups: Vec<CollectionBackup>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub milvus_version: String,
+    /// "" means binlog format.
+    #[serde(skip_serializing_if = "is_default")]
+    pub format: String,
+    /// This project's own marker (ignored by other readers): the tool and version that wrote it.
+    #[serde(skip_serializing_if = "is_default")]
+    pub written_by: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CollectionBackup {
+    #[serde(skip_serializing_if = "is_default")]
+    pub id: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub state_code: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub start_time: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub end_time: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub progress: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub collection_id: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub db_name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub collection_name: String,
+    pub schema: Schema,
+    #[serde(skip_serializing_if = "is_default")]
+    pub shards_num: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub consistency_level: i32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partition_backups: Vec<PartitionBackup>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub backup_timestamp: u64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub has_index: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub index_infos: Vec<IndexInfo>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub load_state: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub backup_physical_timestamp: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<KeyValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// This project's addition: the number of partitions Milvus created for a partition-key
+    /// collection (`num_partitions`), so a restore recreates the same count.
+    #[serde(skip_serializing_if = "is_default")]
+    pub num_partitions: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Schema {
+    #[serde(skip_serializing_if = "is_default")]
+    pub name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub description: String,
+    #[serde(skip_serializing_if = "is_default", alias = "autoID")]
+    pub auto_id: bool,
+    pub fields: Vec<Field>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub enable_dynamic_field: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Field {
+    #[serde(rename = "fieldID", skip_serializing_if = "is_default")]
+    pub field_id: i64,
+    pub name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_primary_key: bool,
+    #[serde(skip_serializing_if = "is_default")]
+    pub description: String,
+    pub data_type: i32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub type_params: Vec<KeyValue>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub index_params: Vec<KeyValue>,
+    #[serde(rename = "autoID", skip_serializing_if = "is_default")]
+    pub auto_id: bool,
+    #[serde(skip_serializing_if = "is_default")]
+    pub state: i32,
+    #[serde(skip_serializing_if = "is_default")]
+    pub element_type: i32,
+    /// Kept as written; 2.2/2.3 servers ignore default values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_dynamic: bool,
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_partition_key: bool,
+    #[serde(skip_serializing_if = "is_default")]
+    pub nullable: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IndexInfo {
+    pub field_name: String,
+    pub index_name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub index_type: String,
+    pub params: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PartitionBackup {
+    pub partition_id: i64,
+    pub partition_name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub collection_id: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub segment_backups: Vec<SegmentBackup>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub load_state: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SegmentBackup {
+    pub segment_id: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub collection_id: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub partition_id: i64,
+    pub num_of_rows: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub binlogs: Vec<FieldBinlog>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deltalogs: Vec<FieldBinlog>,
+    #[serde(skip_serializing_if = "is_default")]
+    pub size: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub group_id: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_l0: bool,
+    #[serde(skip_serializing_if = "is_default")]
+    pub v_channel: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub storage_version: i64,
+}
+
+impl SegmentBackup {
+    /// The import group: its own id unless a writer grouped segments.
+    pub fn group(&self) -> i64 {
+        if self.group_id != 0 {
+            self.group_id
+        } else {
+            self.segment_id
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FieldBinlog {
+    #[serde(rename = "fieldID", skip_serializing_if = "is_default")]
+    pub field_id: i64,
+    pub binlogs: Vec<Binlog>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Binlog {
+    #[serde(skip_serializing_if = "is_default")]
+    pub entries_num: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub timestamp_from: u64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub timestamp_to: u64,
+    /// Where the file came from in the source Milvus storage (not where it is in the backup).
+    pub log_path: String,
+    pub log_size: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub log_id: i64,
+    /// This project's addition: CRC-32C of the content as 8 hex digits, checked by `verify`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crc32c: Option<String>,
+}
+
+impl BackupInfo {
+    pub fn total_rows(&self) -> i64 {
+        self.collection_backups
+            .iter()
+            .map(CollectionBackup::total_rows)
+            .sum()
+    }
+}
+
+impl CollectionBackup {
+    pub fn segments(&self) -> impl Iterator<Item = &SegmentBackup> {
+        self.partition_backups
+            .iter()
+            .flat_map(|p| p.segment_backups.iter())
+    }
+
+    pub fn total_rows(&self) -> i64 {
+        self.segments().map(|s| s.num_of_rows).sum()
+    }
+
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", db_or_default(&self.db_name), self.collection_name)
+    }
+}
+
+/// Older backups leave `db_name` empty: that is the `default` database.
+pub fn db_or_default(db: &str) -> &str {
+    if db.is_empty() { "default" } else { db }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_documented_segment_entry() {
+        let json = r#"{"segment_id":4501,"collection_id":4490,"partition_id":4491,"num_of_rows":3000,
+ "binlogs":[{"fieldID":100,"binlogs":[{"log_path":"files/insert_log/4490/4491/4501/100/4510","log_size":24012,"log_id":4510}]}],
+ "deltalogs":[{"binlogs":[{"log_path":"files/delta_log/4490/4491/4501/4520","log_size":911,"log_id":4520}]}],
+ "size":24923,"group_id":4501,"some_future_key":true}"#;
+        let seg: SegmentBackup = serde_json::from_str(json).unwrap();
+        assert_eq!(seg.binlogs[0].field_id, 100);
+        assert_eq!(seg.binlogs[0].binlogs[0].log_id, 4510);
+        assert_eq!(seg.deltalogs[0].binlogs[0].log_size, 911);
+        assert_eq!(seg.group(), 4501);
+        let back: serde_json::Value = serde_json::to_value(&seg).unwrap();
+        assert_eq!(back["binlogs"][0]["fieldID"], 100);
+        assert!(back.get("is_l0").is_none(), "empty values are omitted");
+        assert!(back["deltalogs"][0].get("fieldID").is_none());
+    }
+
+    #[test]
+    fn schema_keys_match_the_go_tool() {
+        let schema = Schema {
+            name: "c".into(),
+            auto_id: true,
+            fields: vec![Field {
+                field_id: 100,
+                name: "pk".into(),
+                is_primary_key: true,
+                data_type: 5,
+                auto_id: true,
+                ..Default::default()
+            }],
+            enable_dynamic_field: true,
+            ..Default::default()
+        };
+        let v = serde_json::to_value(&schema).unwrap();
+        assert_eq!(v["auto_id"], true);
+        assert_eq!(v["fields"][0]["fieldID"], 100);
+        assert_eq!(v["fields"][0]["autoID"], true);
+        assert_eq!(v["fields"][0]["data_type"], 5);
+        let old: Schema = serde_json::from_str(r#"{"autoID":true,"fields":[]}"#).unwrap();
+        assert!(old.auto_id);
+    }
+}

@@ -1,0 +1,63 @@
+//! Streaming one object from a store into another, with its CRC-32C computed on the way.
+
+use super::{Store, checked_key};
+use crate::{Error, Result};
+use futures::TryStreamExt;
+
+/// What a finished copy wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CopiedFile {
+    pub size: u64,
+    /// CRC-32C (Castagnoli) of the content, as S3's `x-amz-checksum-crc32c` would give it.
+    pub crc32c: u32,
+}
+
+/// Copies `src_key` of `src` to `dst_key` of `dst`, calling `on_bytes` with each chunk's size.
+/// Fails if the bytes written differ from the source's size (a file that changed underfoot).
+pub async fn copy_file(
+    src: &Store,
+    src_key: &str,
+    dst: &Store,
+    dst_key: &str,
+    on_bytes: impl Fn(u64),
+) -> Result<CopiedFile> {
+    let src_key = checked_key(src_key)?;
+    let dst_key = checked_key(dst_key)?;
+    let mut stream = std::pin::pin!(src.reader(&src_key).await?);
+    let op = dst.op("write", &dst_key)?;
+    let mut writer = op
+        .writer_with(&dst_key)
+        .chunk(8 << 20)
+        .await
+        .map_err(|e| dst.err("write", &dst_key, e))?;
+    let mut crc = 0u32;
+    let mut size = 0u64;
+    while let Some(chunk) = stream.try_next().await? {
+        crc = crc32c::crc32c_append(crc, &chunk);
+        size += chunk.len() as u64;
+        on_bytes(chunk.len() as u64);
+        if let Err(e) = writer.write(chunk).await {
+            let _ = writer.abort().await;
+            return Err(dst.err("write", &dst_key, e));
+        }
+    }
+    writer
+        .close()
+        .await
+        .map_err(|e| dst.err("write", &dst_key, e))?;
+    let written = dst.size(&dst_key).await?.ok_or_else(|| Error::Storage {
+        store: dst.label(),
+        op: "verify",
+        path: dst_key.clone(),
+        reason: "the file is missing right after it was written".into(),
+    })?;
+    if written != size {
+        return Err(Error::Storage {
+            store: dst.label(),
+            op: "verify",
+            path: dst_key,
+            reason: format!("wrote {size} bytes but the store holds {written}"),
+        });
+    }
+    Ok(CopiedFile { size, crc32c: crc })
+}
