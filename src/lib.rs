@@ -15,6 +15,7 @@ pub mod milvus;
 pub mod names;
 pub mod progress;
 pub mod restore;
+pub mod schema_map;
 pub mod secret;
 pub mod storage;
 

@@ -1,3 +1,7 @@
-fn main() {
-    println!("milvus-backup-tui (being written)");
+//! The `milvus-backup-tui` command: CLI subcommands over the engine library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
 }

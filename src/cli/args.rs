@@ -1,0 +1,134 @@
+//! The command line, as clap parses it. Names and flags are a contract with scripts.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "milvus-backup-tui",
+    version,
+    about = "Back up, restore and migrate Milvus collections",
+    long_about = "Back up, restore and migrate Milvus collections.\n\n\
+        Backups use the layout of milvus-backup (Go), so either tool reads the other's backups.\n\
+        Configuration: --config FILE, else ./milvus-backup-tui.toml, else \
+        $XDG_CONFIG_HOME/milvus-backup-tui/config.toml (see config.example.toml).",
+    after_help = "Examples:\n  milvus-backup-tui check\n  milvus-backup-tui create -n nightly --filter default.*\n  \
+        milvus-backup-tui restore -n nightly -s _restored --dry-run\n  milvus-backup-tui compat --from 2.2 --to 2.3"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Override one configuration key, e.g. --set milvus.address=10.0.0.5:19530 (repeatable).
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    pub overrides: Vec<String>,
+    /// The [clusters.NAME] a command reads from (create) or writes into (restore).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// No progress output on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Write logs to this file (default: the XDG state directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Test the connection to Milvus and both storages, and say what is wrong.
+    Check,
+    /// Back up collections into the backup storage.
+    Create(CreateArgs),
+    /// List the backups in the backup storage.
+    List(ListArgs),
+    /// Show one backup.
+    Get(GetArgs),
+    /// Delete one backup.
+    Delete(DeleteArgs),
+    /// Restore collections from a backup into Milvus.
+    Restore(RestoreArgs),
+    /// Show which Milvus versions a backup can be restored into.
+    Compat(CompatArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// Backup name: letters, digits and _, starting with a letter or _ (default: backup_<time>).
+    #[arg(short, long)]
+    pub name: Option<String>,
+    /// Collections to back up: coll, db.coll or db.*, comma-separated (default: all).
+    #[arg(long, value_name = "P,...")]
+    pub filter: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct GetArgs {
+    #[arg(short, long)]
+    pub name: String,
+    /// Print the backup's metadata as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    #[arg(short, long)]
+    pub name: String,
+    /// Confirm the deletion (required).
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    #[arg(short, long)]
+    pub name: String,
+    /// Collections to restore: coll, db.coll or db.*, comma-separated (default: all).
+    #[arg(long, value_name = "P,...")]
+    pub filter: Option<String>,
+    /// Restore each collection as NAME+SUFFIX.
+    #[arg(short = 's', long, conflicts_with = "rename")]
+    pub suffix: Option<String>,
+    /// Rename: coll:coll2, db.coll:db2.coll2 or db.*:db2.*, comma-separated.
+    #[arg(short = 'r', long, value_name = "OLD:NEW,...")]
+    pub rename: Option<String>,
+    /// Drop target collections that already exist (otherwise they are refused).
+    #[arg(long)]
+    pub drop_existing: bool,
+    /// Do not recreate the indexes.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Load the restored collections.
+    #[arg(long)]
+    pub load: bool,
+    /// Print the plan and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompatArgs {
+    /// Source version (e.g. 2.2 or v2.2.16).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Target version.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,147 @@
+//! `restore`
+
+use super::args::RestoreArgs;
+use super::context::Context;
+use super::output::bytes;
+use super::progress_view::show_while;
+use milvus_backup_tui::Result;
+use milvus_backup_tui::filter::{Filter, Naming};
+use milvus_backup_tui::progress::ProgressSender;
+use milvus_backup_tui::restore::{
+    CollectionOutcome, RestoreOptions, RestorePlan, plan_restore, run_restore,
+};
+use tokio_util::sync::CancellationToken;
+
+pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
+    milvus_backup_tui::names::validate_backup_name(&args.name)?;
+    let opts = RestoreOptions {
+        name: args.name.clone(),
+        filter: match &args.filter {
+            Some(f) => Filter::parse(f)?,
+            None => Filter::all(),
+        },
+        naming: Naming::from_options(args.rename.as_deref(), args.suffix.as_deref())?,
+        drop_existing: args.drop_existing,
+        create_indexes: !args.no_index,
+        load: args.load,
+        parallelism: ctx.config.backup.parallelism,
+    };
+    let backups = ctx.backup_store()?;
+    let milvus = ctx.milvus_store()?;
+    let client = ctx.connect().await?;
+    let plan = plan_restore(&client, &backups, &milvus, &opts).await?;
+    if args.dry_run {
+        print_plan(&plan, &opts);
+        println!("dry run: nothing was changed");
+        return Ok(());
+    }
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    let (tx, watch) = ProgressSender::new();
+    let cancel = CancellationToken::new();
+    let ctrl_c = cancel.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
+    let (report, result) = show_while(
+        watch,
+        ctx.quiet,
+        run_restore(&client, &backups, &milvus, &plan, &opts, &tx, &cancel),
+    )
+    .await;
+    for c in &report.collections {
+        let state = match &c.outcome {
+            CollectionOutcome::Restored => {
+                format!("restored, {} rows imported and checked", c.rows_imported)
+            }
+            CollectionOutcome::Created => "created, data not imported".to_string(),
+            CollectionOutcome::NotStarted => "not started".to_string(),
+            CollectionOutcome::Failed(e) => format!("FAILED: {e}"),
+        };
+        println!("{} -> {}: {state}", c.source, c.target);
+        for w in &c.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    if result.is_err()
+        && report
+            .collections
+            .iter()
+            .any(|c| c.outcome != CollectionOutcome::NotStarted)
+    {
+        eprintln!(
+            "the target may hold partly restored collections: re-run with --drop-existing to replace them"
+        );
+    }
+    result
+}
+
+fn print_plan(plan: &RestorePlan, opts: &RestoreOptions) {
+    println!(
+        "restore plan for backup {} (Milvus {})",
+        plan.backup.name, plan.backup.milvus_version
+    );
+    println!(
+        "  target: {} (Milvus {})",
+        plan.target_address, plan.target_version
+    );
+    println!(
+        "  compatibility {} -> {}: {:?} — {}",
+        plan.compat.from, plan.compat.to, plan.compat.verdict, plan.compat.reason
+    );
+    if plan.staging {
+        println!(
+            "  files are copied from {} into {} for the import, and removed afterwards",
+            plan.backup_storage, plan.target_storage
+        );
+    } else {
+        println!("  Milvus imports straight from {}", plan.backup_storage);
+    }
+    for c in &plan.collections {
+        let mut notes = Vec::new();
+        if !c.db_exists && c.target_db != "default" {
+            notes.push(format!("create database {}", c.target_db));
+        }
+        if c.exists {
+            notes.push("DROP the existing collection (--drop-existing)".into());
+        }
+        if opts.create_indexes && !c.source.index_infos.is_empty() {
+            notes.push(format!("{} index(es)", c.source.index_infos.len()));
+        }
+        if !c.aliases.is_empty() {
+            notes.push(format!("aliases {}", c.aliases.join(",")));
+        }
+        if opts.load {
+            notes.push("load".into());
+        }
+        println!(
+            "  {} -> {}: {} partition(s), {} import(s), {} file(s), {}, {} rows{}",
+            c.source.qualified_name(),
+            c.target(),
+            c.source.partition_backups.len(),
+            c.groups,
+            c.files,
+            bytes(c.bytes),
+            c.rows,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", notes.join("; "))
+            }
+        );
+    }
+    println!(
+        "  total: {} rows, {}",
+        plan.total_rows(),
+        bytes(plan.total_bytes())
+    );
+    for w in &plan.warnings {
+        println!("  warning: {w}");
+    }
+}

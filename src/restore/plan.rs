@@ -1,0 +1,217 @@
+//! What a restore would do, computed without changing anything.
+
+use crate::compat::{Cell, Matrix, Verdict};
+use crate::filter::{Filter, Naming};
+use crate::format::{self, BackupInfo, CollectionBackup, db_or_default};
+use crate::milvus::MilvusClient;
+use crate::storage::Store;
+use crate::{Error, Result};
+
+pub struct RestoreOptions {
+    pub name: String,
+    pub filter: Filter,
+    pub naming: Naming,
+    pub drop_existing: bool,
+    pub create_indexes: bool,
+    pub load: bool,
+    pub parallelism: usize,
+}
+
+/// One collection to restore.
+#[derive(Clone, Debug)]
+pub struct PlannedCollection {
+    pub source: CollectionBackup,
+    pub target_db: String,
+    pub target_name: String,
+    /// The target collection exists now (it will be dropped: the plan was made with
+    /// `drop_existing`, else planning fails).
+    pub exists: bool,
+    pub db_exists: bool,
+    /// Import calls: one per segment group.
+    pub groups: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub rows: i64,
+    /// Aliases to create on the target, after renaming.
+    pub aliases: Vec<String>,
+}
+
+impl PlannedCollection {
+    pub fn target(&self) -> String {
+        format!("{}.{}", self.target_db, self.target_name)
+    }
+
+    pub fn partition_key(&self) -> bool {
+        self.source.schema.fields.iter().any(|f| f.is_partition_key)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RestorePlan {
+    pub backup: BackupInfo,
+    pub collections: Vec<PlannedCollection>,
+    pub target_address: String,
+    pub target_version: String,
+    pub compat: Cell,
+    /// Files must first be copied into the target's storage (the backup is elsewhere).
+    pub staging: bool,
+    pub target_storage: String,
+    pub backup_storage: String,
+    pub warnings: Vec<String>,
+}
+
+impl RestorePlan {
+    pub fn total_bytes(&self) -> u64 {
+        self.collections.iter().map(|c| c.bytes).sum()
+    }
+
+    pub fn total_rows(&self) -> i64 {
+        self.collections.iter().map(|c| c.rows).sum()
+    }
+}
+
+/// Reads the backup and the target, and works out what a restore would do. Fails, having
+/// changed nothing, on an incomplete backup, a refused version pair, bad or colliding names,
+/// and existing target collections (unless `drop_existing`).
+pub async fn plan_restore(
+    client: &MilvusClient,
+    backups: &Store,
+    milvus: &Store,
+    opts: &RestoreOptions,
+) -> Result<RestorePlan> {
+    crate::names::validate_backup_name(&opts.name)?;
+    let backup = format::read_backup(backups, &opts.name).await?;
+    let all: Vec<(String, String)> = backup
+        .collection_backups
+        .iter()
+        .map(|c| {
+            (
+                db_or_default(&c.db_name).to_string(),
+                c.collection_name.clone(),
+            )
+        })
+        .collect();
+    let unmatched = opts.filter.unmatched(&all);
+    if !unmatched.is_empty() {
+        return Err(Error::invalid(format!(
+            "--filter {} matched no collection in backup '{}' (it holds: {})",
+            unmatched.join(","),
+            opts.name,
+            all.iter()
+                .map(|(d, c)| format!("{d}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let chosen: Vec<&CollectionBackup> = backup
+        .collection_backups
+        .iter()
+        .filter(|c| {
+            opts.filter
+                .matches(db_or_default(&c.db_name), &c.collection_name)
+        })
+        .collect();
+    if chosen.is_empty() {
+        return Err(Error::backup(&opts.name, "holds no collection to restore"));
+    }
+    let sources: Vec<(String, String)> = chosen
+        .iter()
+        .map(|c| {
+            (
+                db_or_default(&c.db_name).to_string(),
+                c.collection_name.clone(),
+            )
+        })
+        .collect();
+    opts.naming.check_collisions(&sources)?;
+
+    let mut warnings = Vec::new();
+    let matrix = Matrix::load();
+    let compat = matrix.check(&backup.milvus_version, client.server_version())?;
+    match compat.verdict {
+        Verdict::Untested | Verdict::Unknown => warnings.push(format!(
+            "restore from Milvus {} into {}: {}",
+            empty_as_unknown(&backup.milvus_version),
+            client.server_version(),
+            compat.reason
+        )),
+        _ => {}
+    }
+
+    let databases = client.list_databases().await?;
+    let mut collections = Vec::new();
+    let mut conflicts = Vec::new();
+    for c in chosen {
+        let (target_db, target_name) = opts
+            .naming
+            .target(db_or_default(&c.db_name), &c.collection_name);
+        let db_exists = databases.iter().any(|d| d == &target_db);
+        let exists = db_exists && client.has_collection(&target_db, &target_name).await?;
+        if exists && !opts.drop_existing {
+            conflicts.push(format!("{target_db}.{target_name}"));
+        }
+        let segments: Vec<_> = c.segments().collect();
+        let files = segments
+            .iter()
+            .map(|s| {
+                s.binlogs
+                    .iter()
+                    .chain(&s.deltalogs)
+                    .map(|f| f.binlogs.len())
+                    .sum::<usize>()
+            })
+            .sum();
+        let mut groups: Vec<(i64, i64)> = segments
+            .iter()
+            .map(|s| (s.partition_id, s.group()))
+            .collect();
+        groups.sort();
+        groups.dedup();
+        let aliases = c
+            .aliases
+            .iter()
+            .map(|a| match &opts.naming {
+                Naming::Suffix(sfx) => format!("{a}{sfx}"),
+                _ => a.clone(),
+            })
+            .collect();
+        collections.push(PlannedCollection {
+            source: c.clone(),
+            target_db,
+            target_name,
+            exists,
+            db_exists,
+            groups: groups.len(),
+            files,
+            bytes: c.size.max(0) as u64,
+            rows: c.total_rows(),
+            aliases,
+        });
+    }
+    if !conflicts.is_empty() {
+        return Err(Error::Conflict(format!(
+            "target collection(s) already exist on {}: {} (nothing was changed)",
+            client.address(),
+            conflicts.join(", ")
+        )));
+    }
+    if !opts.create_indexes && opts.load {
+        warnings.push("--load without indexes: Milvus 2.2/2.3 cannot load a collection whose vector field has no index".into());
+    }
+    let staging = !backups.shares_namespace_with(milvus);
+    Ok(RestorePlan {
+        backup,
+        collections,
+        target_address: client.address().to_string(),
+        target_version: client.server_version().to_string(),
+        compat,
+        staging,
+        target_storage: milvus.label(),
+        backup_storage: backups.label(),
+        warnings,
+    })
+}
+
+fn empty_as_unknown(v: &str) -> &str {
+    if v.is_empty() { "(unknown version)" } else { v }
+}

@@ -1,0 +1,134 @@
+//! Where Milvus reads a backup's files from during import, and staging them there when the
+//! backup lives where the target Milvus cannot read.
+
+use crate::format::{self, Binlog, CollectionBackup, SegmentBackup};
+use crate::storage::{Store, join_key};
+
+/// The prefix inside Milvus's storage that staged files go under, one per restore run.
+pub fn staging_root(run_id: &str) -> String {
+    format!("milvus_backup_tui_staging/{run_id}")
+}
+
+/// A binlog's id: recorded, or the last component of its source path (older writers).
+pub fn binlog_id(b: &Binlog) -> i64 {
+    if b.log_id != 0 {
+        return b.log_id;
+    }
+    b.log_path
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Every file of a segment as a backup key, with its recorded size.
+pub fn segment_keys(backup: &str, seg: &SegmentBackup) -> Vec<(String, u64)> {
+    let (c, p, g, s) = (
+        seg.collection_id,
+        seg.partition_id,
+        seg.group(),
+        seg.segment_id,
+    );
+    let mut keys = Vec::new();
+    for field in &seg.binlogs {
+        for b in &field.binlogs {
+            keys.push((
+                format::insert_log_key(backup, c, p, g, s, field.field_id, binlog_id(b)),
+                b.log_size.max(0) as u64,
+            ));
+        }
+    }
+    for field in &seg.deltalogs {
+        for b in &field.binlogs {
+            keys.push((
+                format::delta_log_key(backup, c, p, g, s, binlog_id(b)),
+                b.log_size.max(0) as u64,
+            ));
+        }
+    }
+    keys
+}
+
+/// All files of a collection as backup keys with sizes.
+pub fn collection_keys(backup: &str, coll: &CollectionBackup) -> Vec<(String, u64)> {
+    coll.segments()
+        .flat_map(|s| segment_keys(backup, s))
+        .collect()
+}
+
+/// Where Milvus finds the backup's files: the backup store itself, or a staging prefix in
+/// Milvus's own storage.
+pub enum ImportSource<'a> {
+    Direct(&'a Store),
+    Staged { milvus: &'a Store, root: String },
+}
+
+impl ImportSource<'_> {
+    /// The `files` of an Import call for one segment group: the insert prefix, and the delta
+    /// prefix when the group has delete logs. Prefixes end with `/` so that group 12 never
+    /// picks up group 123.
+    pub fn import_paths(
+        &self,
+        backup: &str,
+        coll: i64,
+        part: i64,
+        group: i64,
+        has_deltas: bool,
+    ) -> Vec<String> {
+        let mut keys = vec![format::insert_prefix(backup, coll, part, group)];
+        if has_deltas {
+            keys.push(format::delta_prefix(backup, coll, part, group));
+        }
+        keys.into_iter()
+            .map(|k| format!("{}/", self.server_path(&k)))
+            .collect()
+    }
+
+    fn server_path(&self, key: &str) -> String {
+        match self {
+            ImportSource::Direct(store) => store.server_path(key),
+            ImportSource::Staged { milvus, root } => milvus.server_path(&join_key(root, key)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::FieldBinlog;
+
+    #[test]
+    fn keys_come_from_ids_never_from_recorded_paths() {
+        let seg = SegmentBackup {
+            segment_id: 5,
+            collection_id: 1,
+            partition_id: 2,
+            group_id: 4,
+            binlogs: vec![FieldBinlog {
+                field_id: 100,
+                binlogs: vec![Binlog {
+                    log_path: "../../etc/passwd".into(),
+                    log_id: 0,
+                    log_size: 3,
+                    ..Default::default()
+                }],
+            }],
+            deltalogs: vec![FieldBinlog {
+                field_id: 0,
+                binlogs: vec![Binlog {
+                    log_path: "files/delta_log/1/2/5/77".into(),
+                    log_size: 9,
+                    ..Default::default()
+                }],
+            }],
+            ..Default::default()
+        };
+        assert_eq!(
+            segment_keys("b", &seg),
+            vec![
+                ("b/binlogs/insert_log/1/2/4/5/100/0".to_string(), 3),
+                ("b/binlogs/delta_log/1/2/4/5/77".to_string(), 9)
+            ]
+        );
+    }
+}
