@@ -1,5 +1,59 @@
-//! (being written) Reading the configuration file, `--set` overrides and the environment.
-use super::Config;
+//! Reading the configuration: the TOML file, secrets from the environment and `--set KEY=VALUE`
+//! overrides, weakest first (environment secrets beat the file, `--set` beats both).
+//!
+//! The file is parsed into a TOML table that remembers where every key and value came from, the
+//! environment and the overrides are merged into it, and only then is it turned into a
+//! [`Config`]. Every error can therefore say where the bad key was written: `FILE:LINE:COLUMN`,
+//! `--set KEY` or the environment variable. Error messages never show the value of a password or
+//! secret key.
+
+use super::{
+    Config, DEFAULT_BACKUP_FS_ROOT, DEFAULT_BACKUP_S3_ROOT, DEFAULT_MILVUS_FS_ROOT, MilvusConfig,
+    Provider, StorageConfig, TlsMode,
+};
+use crate::Error;
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// The file looked for in the current directory when `--config` is not given.
+pub const LOCAL_FILE_NAME: &str = "milvus-backup-tui.toml";
+/// The directory (under the user's configuration directory) and file looked for next.
+pub const USER_DIR_NAME: &str = "milvus-backup-tui";
+pub const USER_FILE_NAME: &str = "config.toml";
+
+/// What `Config.origin` says when no file was read.
+pub const BUILT_IN: &str = "built-in defaults";
+
+/// The origin named by errors about a `--set` argument that cannot be split into a key and value.
+const SET_ORIGIN: &str = "--set KEY=VALUE";
+
+/// Keys whose values are never shown, wherever they appear.
+const SECRET_KEYS: [&str; 3] = ["password", "access_key_id", "secret_access_key"];
+
+/// Environment variables that supply secrets, and the key each one sets.
+pub const ENV_SECRETS: [(&str, &[&str]); 5] = [
+    ("MILVUS_PASSWORD", &["milvus", "password"]),
+    (
+        "MILVUS_STORAGE_ACCESS_KEY_ID",
+        &["milvus", "storage", "access_key_id"],
+    ),
+    (
+        "MILVUS_STORAGE_SECRET_ACCESS_KEY",
+        &["milvus", "storage", "secret_access_key"],
+    ),
+    (
+        "BACKUP_STORAGE_ACCESS_KEY_ID",
+        &["backup", "storage", "access_key_id"],
+    ),
+    (
+        "BACKUP_STORAGE_SECRET_ACCESS_KEY",
+        &["backup", "storage", "secret_access_key"],
+    ),
+];
 
 /// Where to read the configuration from.
 #[derive(Debug, Clone, Default)]
@@ -10,6 +64,1272 @@ pub struct ConfigSource {
     pub overrides: Vec<String>,
 }
 
-pub fn load(_source: &ConfigSource) -> crate::Result<Config> {
-    Ok(Config::default())
+/// Read the configuration, taking secrets from the process environment.
+pub fn load(source: &ConfigSource) -> crate::Result<Config> {
+    load_with_env(source, |k| std::env::var(k).ok())
+}
+
+/// [`load`] with the environment supplied by `env` (a variable's value, or `None` if unset), so
+/// that tests need not touch the process environment. `XDG_CONFIG_HOME` is read through `env`
+/// too; without it the platform's configuration directory is used.
+pub fn load_with_env(
+    source: &ConfigSource,
+    env: impl Fn(&str) -> Option<String>,
+) -> crate::Result<Config> {
+    let path = match &source.file {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(Error::Config {
+                    origin: p.display().to_string(),
+                    message: if p.exists() {
+                        "not a regular file (given with --config)".to_string()
+                    } else {
+                        "no such file (given with --config)".to_string()
+                    },
+                });
+            }
+            Some(p.clone())
+        }
+        None => default_file(Path::new("."), user_config_dir(&env)),
+    };
+    let Some(path) = path else {
+        return build(None, &source.overrides, &env);
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Config {
+        origin: name.clone(),
+        message: format!("cannot read the file: {e}"),
+    })?;
+    let doc = FileDoc {
+        name: &name,
+        text: &text,
+        mode: file_mode(&path),
+    };
+    build(Some(doc), &source.overrides, &env)
+}
+
+/// The file used when `--config` is not given: `DIR/milvus-backup-tui.toml` in `local_dir`, else
+/// `CONFIG_DIR/milvus-backup-tui/config.toml`, else none.
+fn default_file(local_dir: &Path, config_dir: Option<PathBuf>) -> Option<PathBuf> {
+    let local = local_dir.join(LOCAL_FILE_NAME);
+    if local.is_file() {
+        return Some(local);
+    }
+    let user = config_dir?.join(USER_DIR_NAME).join(USER_FILE_NAME);
+    user.is_file().then_some(user)
+}
+
+fn user_config_dir(env: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    env("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(dirs::config_dir)
+}
+
+#[cfg(unix)]
+fn file_mode(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn file_mode(_path: &Path) -> Option<u32> {
+    None
+}
+
+/// A configuration file's name, text and (on Unix) permission bits.
+struct FileDoc<'a> {
+    name: &'a str,
+    text: &'a str,
+    mode: Option<u32>,
+}
+
+/// Where each byte range of the merged table came from. The file's text is `0..=len`; each
+/// override and environment secret gets a range of its own after it.
+struct Sources<'a> {
+    file: Option<(&'a str, &'a str)>,
+    regions: Vec<(Range<usize>, String)>,
+    next: usize,
+}
+
+impl<'a> Sources<'a> {
+    fn new(file: Option<(&'a str, &'a str)>) -> Self {
+        let next = file.map_or(0, |(_, text)| text.len()) + 1;
+        Sources {
+            file,
+            regions: Vec::new(),
+            next,
+        }
+    }
+
+    /// Reserve `len` bytes for a value from outside the file; returns where they start.
+    fn add(&mut self, len: usize, label: String) -> usize {
+        let base = self.next;
+        self.next += len + 1;
+        self.regions.push((base..self.next, label));
+        base
+    }
+
+    /// `FILE:LINE:COLUMN`, `--set KEY`, an environment variable, or the file (or defaults) alone.
+    fn origin(&self, span: Option<Range<usize>>) -> String {
+        if let Some(span) = span {
+            if let Some((_, label)) = self.regions.iter().find(|(r, _)| r.contains(&span.start)) {
+                return label.clone();
+            }
+            if let Some((name, text)) = self.file {
+                let (line, col) = line_col(text, span.start);
+                return format!("{name}:{line}:{col}");
+            }
+        }
+        self.whole()
+    }
+
+    fn whole(&self) -> String {
+        self.file
+            .map_or_else(|| BUILT_IN.to_string(), |(name, _)| name.to_string())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.contains(&key)
+}
+
+/// Parse, merge, deserialize, validate.
+fn build(
+    file: Option<FileDoc<'_>>,
+    overrides: &[String],
+    env: &impl Fn(&str) -> Option<String>,
+) -> crate::Result<Config> {
+    let mut sources = Sources::new(file.as_ref().map(|f| (f.name, f.text)));
+    let mut table = match &file {
+        Some(f) => DeTable::parse(f.text)
+            .map_err(|e| Error::Config {
+                origin: sources.origin(e.span()),
+                message: e.message().to_string(),
+            })?
+            .into_inner(),
+        None => DeTable::new(),
+    };
+    let root_span = 0..file.as_ref().map_or(0, |f| f.text.len());
+
+    let mut warnings = Vec::new();
+    if let Some(f) = &file
+        && let Some(mode) = f.mode
+        && mode & 0o077 != 0
+        && holds_secret(&table)
+    {
+        warnings.push(format!(
+            "{} holds a password or secret key and other users can read it (mode {:03o}): \
+             run `chmod 600 {}`, or move the secrets to environment variables ({})",
+            f.name,
+            mode,
+            f.name,
+            ENV_SECRETS.map(|(v, _)| v).join(", ")
+        ));
+    }
+
+    // Environment secrets, then overrides.
+    for (var, path) in ENV_SECRETS {
+        let Some(value) = env(var).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let base = sources.add(0, format!("environment variable {var}"));
+        let value = Spanned::new(base..base, DeValue::String(Cow::Owned(value)));
+        // A non-table where a table should be is reported by deserialization, with its line.
+        let _ = insert(&mut table, path, value, base..base);
+    }
+    for raw in overrides {
+        let (key, path, value) = split_override(raw)?;
+        let label = format!("--set {key}");
+        let base = sources.add(raw.len(), label.clone());
+        let value = override_value(path.last().copied().unwrap_or(""), value, base);
+        insert(&mut table, &path, value, base..base + raw.len()).map_err(|prefix| {
+            Error::Config {
+                origin: label.clone(),
+                message: format!("cannot set `{key}`: `{prefix}` is not a table"),
+            }
+        })?;
+    }
+
+    check_secret_types(&table, &mut Vec::new(), &sources)?;
+
+    let root = Spanned::new(root_span, table.clone());
+    let mut config = Config::deserialize(toml::de::Deserializer::from(root))
+        .map_err(|e| deserialize_error(&sources, e))?;
+    finish(&mut config, &table, &sources)?;
+    config.origin = sources.whole();
+    config.warnings = warnings;
+    Ok(config)
+}
+
+/// Split `KEY=VALUE` into the key as typed, its dotted parts and the value.
+fn split_override(raw: &str) -> crate::Result<(&str, Vec<&str>, &str)> {
+    let Some((key, value)) = raw.split_once('=') else {
+        // Without `=` the argument might be a secret typed in the wrong place: show it only
+        // if it is clearly a key of this file.
+        let shown = if looks_like_known_key(raw) {
+            format!("`{raw}`")
+        } else {
+            "the argument (not shown)".to_string()
+        };
+        return Err(Error::Config {
+            origin: SET_ORIGIN.to_string(),
+            message: format!(
+                "{shown} has no `=`: write --set KEY=VALUE, e.g. --set milvus.address=10.0.0.5:19530"
+            ),
+        });
+    };
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(Error::Config {
+            origin: SET_ORIGIN.to_string(),
+            message: "the key before `=` is empty: write --set KEY=VALUE, e.g. --set backup.parallelism=4"
+                .to_string(),
+        });
+    }
+    let path: Vec<&str> = key.split('.').map(str::trim).collect();
+    if path.iter().any(|p| p.is_empty()) {
+        return Err(Error::Config {
+            origin: SET_ORIGIN.to_string(),
+            message: format!(
+                "key `{key}` has an empty part: write dotted keys like milvus.storage.root"
+            ),
+        });
+    }
+    Ok((key, path, value))
+}
+
+/// Every key name used in the file, for deciding whether text can be shown.
+const KNOWN_KEYS: [&str; 20] = [
+    "milvus",
+    "backup",
+    "clusters",
+    "storage",
+    "parallelism",
+    "address",
+    "user",
+    "password",
+    "tls_mode",
+    "ca_cert",
+    "server_name",
+    "client_cert",
+    "client_key",
+    "provider",
+    "root",
+    "bucket",
+    "endpoint",
+    "region",
+    "access_key_id",
+    "secret_access_key",
+];
+
+/// `milvus.address`-like: starts with a top-level table and ends with a known key name.
+fn looks_like_known_key(raw: &str) -> bool {
+    let parts: Vec<&str> = raw.split('.').collect();
+    matches!(parts.first(), Some(&("milvus" | "backup" | "clusters")))
+        && parts.last().is_some_and(|l| KNOWN_KEYS.contains(l))
+}
+
+/// The value of an override: a TOML value if it parses as one, else the text as a string. Secret
+/// keys always take a string, so that a password like `12345` or `true` stays what was typed.
+fn override_value<'i>(last_key: &str, raw: &'i str, base: usize) -> Spanned<DeValue<'i>> {
+    let trimmed = raw.trim_start();
+    let lead = raw.len() - trimmed.len();
+    let parsed = DeValue::parse(trimmed.trim_end()).ok();
+    match parsed {
+        Some(v) if v.get_ref().is_str() || !is_secret_key(last_key) => shift(v, base + lead),
+        _ => Spanned::new(base..base + raw.len(), DeValue::String(Cow::Borrowed(raw))),
+    }
+}
+
+/// Move every span of a value parsed on its own by `base` bytes, into its source's range.
+fn shift(v: Spanned<DeValue<'_>>, base: usize) -> Spanned<DeValue<'_>> {
+    let span = v.span();
+    let inner = match v.into_inner() {
+        DeValue::Array(a) => DeValue::Array(a.into_iter().map(|e| shift(e, base)).collect()),
+        DeValue::Table(t) => DeValue::Table(
+            t.into_iter()
+                .map(|(k, v)| {
+                    let ks = k.span();
+                    (
+                        Spanned::new(ks.start + base..ks.end + base, k.into_inner()),
+                        shift(v, base),
+                    )
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    Spanned::new(span.start + base..span.end + base, inner)
+}
+
+/// Set `path` to `value`, creating tables on the way. `Err` holds the dotted prefix that exists
+/// but is not a table.
+fn insert<'i>(
+    root: &mut DeTable<'i>,
+    path: &[&str],
+    value: Spanned<DeValue<'i>>,
+    span: Range<usize>,
+) -> Result<(), String> {
+    let Some((last, parents)) = path.split_last() else {
+        return Ok(());
+    };
+    let mut table = root;
+    for (i, part) in parents.iter().enumerate() {
+        let node = table
+            .entry(Spanned::new(span.clone(), Cow::Owned(part.to_string())))
+            .or_insert_with(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
+        table = match node.get_mut() {
+            DeValue::Table(t) => t,
+            _ => return Err(path[..=i].join(".")),
+        };
+    }
+    // Remove first so that the key's own position is the new one too.
+    table.remove(*last);
+    table.insert(Spanned::new(span, Cow::Owned(last.to_string())), value);
+    Ok(())
+}
+
+/// Whether the file itself holds a non-empty password or key.
+fn holds_secret(table: &DeTable<'_>) -> bool {
+    table.iter().any(|(k, v)| match v.get_ref() {
+        DeValue::Table(t) => holds_secret(t),
+        DeValue::String(s) => is_secret_key(k.get_ref()) && !s.is_empty(),
+        _ => false,
+    })
+}
+
+/// A secret key must hold a string; checked before deserialization so that the type error
+/// (which would quote the value) is never produced.
+fn check_secret_types(
+    table: &DeTable<'_>,
+    path: &mut Vec<String>,
+    sources: &Sources<'_>,
+) -> crate::Result<()> {
+    for (k, v) in table {
+        path.push(k.get_ref().to_string());
+        match v.get_ref() {
+            DeValue::String(_) => {}
+            other if is_secret_key(k.get_ref()) => {
+                return Err(Error::Config {
+                    origin: sources.origin(Some(v.span())),
+                    message: format!(
+                        "`{}` must be a string in quotes, not {} (the value is not shown)",
+                        path.join("."),
+                        article(other.type_str())
+                    ),
+                });
+            }
+            DeValue::Table(t) => check_secret_types(t, path, sources)?,
+            _ => {}
+        }
+        path.pop();
+    }
+    Ok(())
+}
+
+fn article(type_str: &str) -> String {
+    match type_str.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {type_str}"),
+        _ => format!("a {type_str}"),
+    }
+}
+
+/// A deserialization error with its origin and the dotted key it is about.
+fn deserialize_error(sources: &Sources<'_>, e: toml::de::Error) -> Error {
+    // Rust's type names mean nothing to users.
+    let detail = e
+        .message()
+        .replace("expected usize", "expected a whole number");
+    let message = match key_of(&e) {
+        Some(key) => format!("`{key}`: {detail}"),
+        None => detail,
+    };
+    Error::Config {
+        origin: sources.origin(e.span()),
+        message,
+    }
+}
+
+/// The dotted key a deserialization error is about (for an unknown key, its table). toml only
+/// shows it in its `Display`, as a line "in `KEY`" when the error carries no source text.
+fn key_of(e: &toml::de::Error) -> Option<String> {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    shown.lines().find_map(|l| {
+        l.strip_prefix("in `")
+            .and_then(|r| r.strip_suffix('`'))
+            .map(str::to_string)
+    })
+}
+
+/// Where the key at `path` (or the nearest table above it that exists) was written.
+fn locate(table: &DeTable<'_>, path: &[&str], sources: &Sources<'_>) -> String {
+    let mut span = None;
+    let mut current = Some(table);
+    for part in path {
+        let Some((k, v)) = current.and_then(|t| t.get_key_value(*part)) else {
+            break;
+        };
+        current = match v.get_ref() {
+            DeValue::Table(t) => {
+                span = Some(k.span());
+                Some(t)
+            }
+            _ => {
+                span = Some(v.span());
+                None
+            }
+        };
+    }
+    sources.origin(span)
+}
+
+/// Validation and defaults that depend on other keys.
+fn finish(config: &mut Config, table: &DeTable<'_>, sources: &Sources<'_>) -> crate::Result<()> {
+    let fail = |path: &[&str], message: String| Error::Config {
+        origin: locate(table, path, sources),
+        message,
+    };
+    check_milvus(&mut config.milvus, &["milvus"], &fail)?;
+    for (name, cluster) in &mut config.clusters {
+        check_milvus(&mut cluster.milvus, &["clusters", name, "milvus"], &fail)?;
+    }
+    if config.backup.parallelism == 0 {
+        return Err(fail(
+            &["backup", "parallelism"],
+            "`backup.parallelism` is 0: it must be at least 1 (files copied at once)".to_string(),
+        ));
+    }
+    let storage = &mut config.backup.storage;
+    check_storage(storage, &["backup", "storage"], &fail)?;
+    if storage.root.is_none() || (storage.provider == Provider::Fs && is_blank(&storage.root)) {
+        storage.root = Some(
+            match storage.provider {
+                Provider::Fs => DEFAULT_BACKUP_FS_ROOT,
+                Provider::S3 => DEFAULT_BACKUP_S3_ROOT,
+            }
+            .to_string(),
+        );
+    }
+    Ok(())
+}
+
+fn is_blank(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+fn dotted(path: &[&str], key: &str) -> String {
+    let mut parts = path.to_vec();
+    parts.push(key);
+    parts.join(".")
+}
+
+fn check_milvus(
+    m: &mut MilvusConfig,
+    path: &[&str],
+    fail: &impl Fn(&[&str], String) -> Error,
+) -> crate::Result<()> {
+    let at = |key: &'static str| {
+        let mut p = path.to_vec();
+        p.push(key);
+        p
+    };
+    if m.address.trim().is_empty() {
+        return Err(fail(
+            &at("address"),
+            format!(
+                "`{}` is empty: give host:port of the Milvus proxy, e.g. {}",
+                dotted(path, "address"),
+                super::DEFAULT_ADDRESS
+            ),
+        ));
+    }
+    if m.tls_mode == TlsMode::Mutual {
+        let missing: Vec<String> = [
+            ("client_cert", m.client_cert.is_none()),
+            ("client_key", m.client_key.is_none()),
+        ]
+        .into_iter()
+        .filter(|(_, missing)| *missing)
+        .map(|(k, _)| format!("`{}`", dotted(path, k)))
+        .collect();
+        if !missing.is_empty() {
+            return Err(fail(
+                &at("tls_mode"),
+                format!(
+                    "`{}` is \"mutual\" but {} {} not set: mutual TLS needs a client certificate and its key",
+                    dotted(path, "tls_mode"),
+                    missing.join(" and "),
+                    if missing.len() == 1 { "is" } else { "are" }
+                ),
+            ));
+        }
+    }
+    let storage_path = at("storage");
+    check_storage(&mut m.storage, &storage_path, fail)?;
+    if m.storage.provider == Provider::Fs && is_blank(&m.storage.root) {
+        m.storage.root = Some(DEFAULT_MILVUS_FS_ROOT.to_string());
+    }
+    Ok(())
+}
+
+fn check_storage(
+    s: &mut StorageConfig,
+    path: &[&str],
+    fail: &impl Fn(&[&str], String) -> Error,
+) -> crate::Result<()> {
+    if s.provider == Provider::S3 && is_blank(&s.bucket) {
+        let mut at = path.to_vec();
+        at.push("provider");
+        return Err(fail(
+            &at,
+            format!(
+                "`{}` is required when `{}` is \"s3\"",
+                dotted(path, "bucket"),
+                dotted(path, "provider")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const PASSWORD: &str = "hunter2-Sup3rSecret";
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    /// Load `text` as if read from a file named `test.toml` (mode 600), with overrides and env.
+    fn load_text(text: &str, overrides: &[&str], env: &[(&str, &str)]) -> crate::Result<Config> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+        build(
+            Some(FileDoc {
+                name: "test.toml",
+                text,
+                mode: Some(0o600),
+            }),
+            &overrides,
+            &|k: &str| env.get(k).cloned(),
+        )
+    }
+
+    fn err_text(r: crate::Result<Config>) -> String {
+        match r {
+            Ok(c) => panic!("expected an error, got {c:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const FULL: &str = r#"
+[milvus]
+address = "milvus.example:19530"
+user = "root"
+password = "hunter2-Sup3rSecret"
+tls_mode = "mutual"
+ca_cert = "/etc/ca.pem"
+server_name = "milvus.example"
+client_cert = "/etc/client.pem"
+client_key = "/etc/client.key"
+
+[milvus.storage]
+provider = "s3"
+root = "files"
+bucket = "a-bucket"
+endpoint = "http://minio:9000"
+region = "us-east-1"
+access_key_id = "minioadmin"
+secret_access_key = "minioadmin-secret"
+
+[backup]
+parallelism = 3
+
+[backup.storage]
+provider = "fs"
+root = "/srv/backups"
+
+[clusters.target.milvus]
+address = "10.0.0.9:19530"
+
+[clusters.target.milvus.storage]
+provider = "fs"
+root = "/data/milvus"
+"#;
+
+    #[test]
+    fn valid_full_file() {
+        let c = load_text(FULL, &[], &[]).unwrap();
+        assert_eq!(c.origin, "test.toml");
+        assert!(c.warnings.is_empty());
+        let m = &c.milvus;
+        assert_eq!(m.address, "milvus.example:19530");
+        assert_eq!(m.user.as_deref(), Some("root"));
+        assert_eq!(m.password.as_ref().unwrap().expose(), PASSWORD);
+        assert_eq!(m.tls_mode, TlsMode::Mutual);
+        assert_eq!(m.ca_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
+        assert_eq!(m.server_name.as_deref(), Some("milvus.example"));
+        assert_eq!(m.client_cert.as_deref(), Some(Path::new("/etc/client.pem")));
+        assert_eq!(m.client_key.as_deref(), Some(Path::new("/etc/client.key")));
+        assert_eq!(m.storage.provider, Provider::S3);
+        assert_eq!(m.storage.root.as_deref(), Some("files"));
+        assert_eq!(m.storage.bucket.as_deref(), Some("a-bucket"));
+        assert_eq!(m.storage.endpoint.as_deref(), Some("http://minio:9000"));
+        assert_eq!(m.storage.region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            m.storage.access_key_id.as_ref().unwrap().expose(),
+            "minioadmin"
+        );
+        assert_eq!(
+            m.storage.secret_access_key.as_ref().unwrap().expose(),
+            "minioadmin-secret"
+        );
+        assert_eq!(c.backup.parallelism, 3);
+        assert_eq!(c.backup.storage.provider, Provider::Fs);
+        assert_eq!(c.backup.storage.root.as_deref(), Some("/srv/backups"));
+        let t = c.cluster(Some("target")).unwrap();
+        assert_eq!(t.address, "10.0.0.9:19530");
+        assert_eq!(t.storage.root.as_deref(), Some("/data/milvus"));
+        // Debug output of the whole config never shows a secret.
+        let debug = format!("{c:?}");
+        assert!(!debug.contains(PASSWORD) && !debug.contains("minioadmin-secret"));
+    }
+
+    #[test]
+    fn defaults_without_file() {
+        let c = build(None, &[], &no_env).unwrap();
+        assert_eq!(c.origin, BUILT_IN);
+        assert_eq!(c.milvus.address, super::super::DEFAULT_ADDRESS);
+        assert_eq!(c.milvus.tls_mode, TlsMode::Disabled);
+        assert_eq!(c.milvus.storage.provider, Provider::Fs);
+        assert_eq!(
+            c.milvus.storage.root.as_deref(),
+            Some(DEFAULT_MILVUS_FS_ROOT)
+        );
+        assert_eq!(
+            c.backup.storage.root.as_deref(),
+            Some(DEFAULT_BACKUP_FS_ROOT)
+        );
+        assert_eq!(c.backup.parallelism, super::super::DEFAULT_PARALLELISM);
+        assert!(c.clusters.is_empty());
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn storage_root_defaults() {
+        // (file, milvus root, backup root)
+        let cases: &[(&str, Option<&str>, &str)] = &[
+            ("", Some(DEFAULT_MILVUS_FS_ROOT), DEFAULT_BACKUP_FS_ROOT),
+            (
+                "[backup.storage]\nprovider = \"s3\"\nbucket = \"b\"\n",
+                Some(DEFAULT_MILVUS_FS_ROOT),
+                DEFAULT_BACKUP_S3_ROOT,
+            ),
+            (
+                "[backup.storage]\nprovider = \"s3\"\nbucket = \"b\"\nroot = \"\"\n",
+                Some(DEFAULT_MILVUS_FS_ROOT),
+                "",
+            ),
+            (
+                "[backup.storage]\nroot = \"\"\n",
+                Some(DEFAULT_MILVUS_FS_ROOT),
+                DEFAULT_BACKUP_FS_ROOT,
+            ),
+            (
+                "[milvus.storage]\nprovider = \"s3\"\nbucket = \"m\"\n",
+                None,
+                DEFAULT_BACKUP_FS_ROOT,
+            ),
+            (
+                "[milvus.storage]\nroot = \"/x\"\n",
+                Some("/x"),
+                DEFAULT_BACKUP_FS_ROOT,
+            ),
+        ];
+        for (text, milvus_root, backup_root) in cases {
+            let c = load_text(text, &[], &[]).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(c.milvus.storage.root.as_deref(), *milvus_root, "{text:?}");
+            assert_eq!(
+                c.backup.storage.root.as_deref(),
+                Some(*backup_root),
+                "{text:?}"
+            );
+        }
+        let c = load_text("[clusters.b.milvus]\naddress = \"h:1\"\n", &[], &[]).unwrap();
+        assert_eq!(
+            c.clusters["b"].milvus.storage.root.as_deref(),
+            Some(DEFAULT_MILVUS_FS_ROOT)
+        );
+    }
+
+    #[test]
+    fn file_errors_name_line_column_and_key() {
+        // (file, overrides, substrings the error must contain)
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "[milvus]\nadress = \"x\"\n",
+                &[],
+                &[
+                    "test.toml:2:1",
+                    "unknown field `adress`",
+                    "expected one of",
+                    "`address`",
+                ],
+            ),
+            (
+                "[milvus]\naddress = 3\n",
+                &[],
+                &["test.toml:2:11", "`milvus.address`", "expected a string"],
+            ),
+            (
+                "\n\n[backup]\nparallelism = \"many\"\n",
+                &[],
+                &[
+                    "test.toml:4:15",
+                    "`backup.parallelism`",
+                    "expected a whole number",
+                ],
+            ),
+            (
+                "[backup]\nparallelism = -2\n",
+                &[],
+                &["test.toml:2:15", "`backup.parallelism`"],
+            ),
+            (
+                "[milvus]\ntls_mode = \"on\"\n",
+                &[],
+                &[
+                    "test.toml:2:12",
+                    "`milvus.tls_mode`",
+                    "unknown variant `on`",
+                    "`mutual`",
+                ],
+            ),
+            (
+                "[milvus.storage]\nprovider = \"gcs\"\n",
+                &[],
+                &["test.toml:2:12", "unknown variant `gcs`", "`s3`"],
+            ),
+            (
+                "colour = 1\n",
+                &[],
+                &["test.toml:1:1", "unknown field `colour`"],
+            ),
+            (
+                "[clusters.b.milvus.storage]\nbuckett = \"x\"\n",
+                &[],
+                &[
+                    "test.toml:2:1",
+                    "`clusters.b.milvus.storage`",
+                    "unknown field `buckett`",
+                ],
+            ),
+            (
+                "[clusters.b]\naddress = \"x\"\n",
+                &[],
+                &["test.toml:2:1", "unknown field `address`", "`milvus`"],
+            ),
+            (
+                "[milvus]\naddress = \"a\"\naddress = \"b\"\n",
+                &[],
+                &["test.toml:3:1", "duplicate key"],
+            ),
+            (
+                "[milvus]\naddress = \"unterminated\n",
+                &[],
+                &["test.toml:2:"],
+            ),
+            ("milvus = 3\n", &[], &["test.toml:1:10", "`milvus`"]),
+            (
+                "[milvus]\nuser = \"é\"\nadress = 1\n",
+                &[],
+                &["test.toml:3:1", "`adress`"],
+            ),
+        ];
+        for (text, overrides, wanted) in cases {
+            let e = err_text(load_text(text, overrides, &[]));
+            assert!(e.starts_with("configuration error in "), "{e}");
+            for w in *wanted {
+                assert!(e.contains(w), "{text:?}: error {e:?} lacks {w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn validation_errors_name_the_key() {
+        let cases: &[(&str, &[&str], &[&str])] = &[
+            (
+                "[milvus.storage]\nprovider = \"s3\"\n",
+                &[],
+                &[
+                    "test.toml:2:12",
+                    "`milvus.storage.bucket` is required",
+                    "\"s3\"",
+                ],
+            ),
+            (
+                "[backup.storage]\nprovider = \"s3\"\nbucket = \"\"\n",
+                &[],
+                &["test.toml:2:12", "`backup.storage.bucket` is required"],
+            ),
+            (
+                "[clusters.t.milvus.storage]\nprovider = \"s3\"\n",
+                &[],
+                &["test.toml:2:12", "`clusters.t.milvus.storage.bucket`"],
+            ),
+            (
+                "[milvus]\ntls_mode = \"mutual\"\nclient_cert = \"/c.pem\"\n",
+                &[],
+                &[
+                    "test.toml:2:12",
+                    "`milvus.tls_mode` is \"mutual\"",
+                    "`milvus.client_key` is not set",
+                ],
+            ),
+            (
+                "[milvus]\ntls_mode = \"mutual\"\n",
+                &[],
+                &["`milvus.client_cert` and `milvus.client_key` are not set"],
+            ),
+            (
+                "[backup]\nparallelism = 0\n",
+                &[],
+                &["test.toml:2:15", "`backup.parallelism` is 0"],
+            ),
+            (
+                "[milvus]\naddress = \"  \"\n",
+                &[],
+                &["test.toml:2:11", "`milvus.address` is empty"],
+            ),
+            (
+                "[clusters.x.milvus]\naddress = \"\"\n",
+                &[],
+                &["test.toml:2:11", "`clusters.x.milvus.address` is empty"],
+            ),
+            // Errors caused by an override name the override.
+            (
+                "",
+                &["backup.parallelism=0"],
+                &["in --set backup.parallelism:", "is 0"],
+            ),
+            (
+                "[backup]\nparallelism = 4\n",
+                &["backup.parallelism=0"],
+                &["in --set backup.parallelism:"],
+            ),
+            (
+                "",
+                &["milvus.storage.provider=s3"],
+                &["in --set milvus.storage.provider:", "bucket` is required"],
+            ),
+            (
+                "[milvus.storage]\nbucket = \"b\"\n",
+                &["milvus.storage.provider=s3", "milvus.storage.bucket="],
+                &["in --set milvus.storage.provider:", "bucket` is required"],
+            ),
+        ];
+        for (text, overrides, wanted) in cases {
+            let e = err_text(load_text(text, overrides, &[]));
+            for w in *wanted {
+                assert!(e.contains(w), "{text:?} {overrides:?}: {e:?} lacks {w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn overrides() {
+        let c = load_text(
+            "[milvus]\naddress = \"file:1\"\n[backup]\nparallelism = 2\n",
+            &[
+                "milvus.address=127.0.0.1:19531",
+                "backup.parallelism=16",
+                "backup.storage.root=/mnt/b",
+                "backup.storage.provider=\"fs\"",
+                "clusters.b.milvus.address=10.1.1.1:19530",
+                "clusters.b.milvus.storage.root = /data",
+                "milvus.user=",
+                "milvus.server_name=localhost",
+                "milvus.tls_mode=server",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.milvus.address, "127.0.0.1:19531");
+        assert_eq!(c.backup.parallelism, 16);
+        assert_eq!(c.backup.storage.root.as_deref(), Some("/mnt/b"));
+        assert_eq!(c.clusters["b"].milvus.address, "10.1.1.1:19530");
+        assert_eq!(
+            c.clusters["b"].milvus.storage.root.as_deref(),
+            Some(" /data")
+        );
+        assert_eq!(c.milvus.user.as_deref(), Some(""));
+        assert_eq!(c.milvus.tls_mode, TlsMode::Server);
+
+        // Later overrides win; a whole table can be given inline.
+        let c = load_text(
+            "",
+            &[
+                "backup.parallelism=2",
+                "backup.parallelism=5",
+                "milvus.storage={provider=\"s3\", bucket=\"bk\", root=\"\"}",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.backup.parallelism, 5);
+        assert_eq!(c.milvus.storage.provider, Provider::S3);
+        assert_eq!(c.milvus.storage.bucket.as_deref(), Some("bk"));
+
+        // Secret keys keep what was typed, even if it looks like a number or a boolean.
+        for (arg, want) in [
+            ("milvus.password=12345", "12345"),
+            ("milvus.password=true", "true"),
+            ("milvus.password=\"quoted\"", "quoted"),
+            ("milvus.password=a=b", "a=b"),
+            ("backup.storage.secret_access_key=[1]", "[1]"),
+        ] {
+            let c = load_text("", &[arg], &[]).unwrap();
+            let got = c
+                .milvus
+                .password
+                .as_ref()
+                .or(c.backup.storage.secret_access_key.as_ref())
+                .unwrap();
+            assert_eq!(got.expose(), want, "{arg}");
+        }
+    }
+
+    #[test]
+    fn override_errors() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (
+                &["milvus.address"],
+                &["in --set KEY=VALUE:", "`milvus.address` has no `=`"],
+            ),
+            (&["=x"], &["in --set KEY=VALUE:", "key before `=` is empty"]),
+            (&[" =x"], &["key before `=` is empty"]),
+            (
+                &["milvus..address=x"],
+                &["`milvus..address` has an empty part"],
+            ),
+            (&[".a=x"], &["empty part"]),
+            (
+                &["milvus.adress=x"],
+                &["in --set milvus.adress:", "unknown field `adress`"],
+            ),
+            (
+                &["backup.parallelism=lots"],
+                &[
+                    "in --set backup.parallelism:",
+                    "`backup.parallelism`",
+                    "expected a whole number",
+                ],
+            ),
+            (
+                &["milvus.tls_mode=on"],
+                &["in --set milvus.tls_mode:", "unknown variant `on`"],
+            ),
+            (
+                &["milvus.address=x", "milvus.address.port=1"],
+                &[
+                    "in --set milvus.address.port:",
+                    "`milvus.address` is not a table",
+                ],
+            ),
+            (
+                &["milvus={adress=\"x\"}"],
+                &["in --set milvus:", "unknown field `adress`"],
+            ),
+            (&["nope=1"], &["in --set nope:", "unknown field `nope`"]),
+        ];
+        for (overrides, wanted) in cases {
+            let e = err_text(load_text("[milvus]\nuser = \"u\"\n", overrides, &[]));
+            for w in *wanted {
+                assert!(e.contains(w), "{overrides:?}: {e:?} lacks {w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn env_secrets() {
+        let file = "[milvus]\npassword = \"from-file\"\n[milvus.storage]\nprovider = \"s3\"\nbucket = \"b\"\naccess_key_id = \"file-ak\"\n[clusters.c.milvus]\naddress = \"h:1\"\n";
+        let c = load_text(
+            file,
+            &[],
+            &[
+                ("MILVUS_PASSWORD", "env-pw"),
+                ("MILVUS_STORAGE_ACCESS_KEY_ID", "env-mak"),
+                ("MILVUS_STORAGE_SECRET_ACCESS_KEY", "env-msk"),
+                ("BACKUP_STORAGE_ACCESS_KEY_ID", "env-bak"),
+                ("BACKUP_STORAGE_SECRET_ACCESS_KEY", "env-bsk"),
+            ],
+        )
+        .unwrap();
+        let expose = |s: &Option<crate::secret::Secret>| s.as_ref().map(|s| s.expose().to_string());
+        assert_eq!(expose(&c.milvus.password).as_deref(), Some("env-pw"));
+        assert_eq!(
+            expose(&c.milvus.storage.access_key_id).as_deref(),
+            Some("env-mak")
+        );
+        assert_eq!(
+            expose(&c.milvus.storage.secret_access_key).as_deref(),
+            Some("env-msk")
+        );
+        assert_eq!(
+            expose(&c.backup.storage.access_key_id).as_deref(),
+            Some("env-bak")
+        );
+        assert_eq!(
+            expose(&c.backup.storage.secret_access_key).as_deref(),
+            Some("env-bsk")
+        );
+        // Only the top-level tables: clusters are untouched.
+        assert!(c.clusters["c"].milvus.password.is_none());
+        // Backup storage stays fs with its default root though the env created the table.
+        assert_eq!(
+            c.backup.storage.root.as_deref(),
+            Some(DEFAULT_BACKUP_FS_ROOT)
+        );
+
+        // Empty means unset; the file's value stays.
+        let c = load_text(file, &[], &[("MILVUS_PASSWORD", "")]).unwrap();
+        assert_eq!(expose(&c.milvus.password).as_deref(), Some("from-file"));
+        // --set beats the environment.
+        let c = load_text(
+            file,
+            &["milvus.password=from-set"],
+            &[("MILVUS_PASSWORD", "env-pw")],
+        )
+        .unwrap();
+        assert_eq!(expose(&c.milvus.password).as_deref(), Some("from-set"));
+        // A file where [milvus] is not a table is reported as the file's error.
+        let e = err_text(load_text("milvus = 1\n", &[], &[("MILVUS_PASSWORD", "p")]));
+        assert!(e.contains("test.toml:1:10"), "{e}");
+    }
+
+    /// A file's text, overrides, environment, and what the error must say.
+    type SecretCase = (
+        String,
+        Vec<String>,
+        Vec<(&'static str, &'static str)>,
+        &'static str,
+    );
+
+    #[test]
+    fn secrets_never_in_errors() {
+        let secret_line = format!("[milvus]\npassword = {PASSWORD}\n");
+        let cases: Vec<SecretCase> = vec![
+            // Unquoted: a syntax error on the password's line.
+            (secret_line, vec![], vec![], "test.toml:2:"),
+            // Wrong types for secrets.
+            (
+                "[milvus]\npassword = 1234567\n".into(),
+                vec![],
+                vec![],
+                "`milvus.password` must be a string in quotes, not an integer",
+            ),
+            (
+                "[backup.storage]\nsecret_access_key = [\"1234567\"]\n".into(),
+                vec![],
+                vec![],
+                "`backup.storage.secret_access_key` must be a string",
+            ),
+            (
+                "[clusters.a.milvus.storage]\naccess_key_id = 1234567\n".into(),
+                vec![],
+                vec![],
+                "test.toml:2:17",
+            ),
+            (
+                String::new(),
+                vec!["milvus={password=1234567}".into()],
+                vec![],
+                "in --set milvus:",
+            ),
+            // Other errors while secrets are set everywhere.
+            (
+                format!("[milvus]\npassword = \"{PASSWORD}\"\nadress = 1\n"),
+                vec![format!("milvus.storage.secret_access_key={PASSWORD}")],
+                vec![("MILVUS_PASSWORD", PASSWORD)],
+                "unknown field `adress`",
+            ),
+            (
+                String::new(),
+                vec![format!("milvus.password{PASSWORD}")],
+                vec![],
+                "the argument (not shown) has no `=`",
+            ),
+            (
+                String::new(),
+                vec![PASSWORD.to_string()],
+                vec![],
+                "the argument (not shown) has no `=`",
+            ),
+            (
+                String::new(),
+                vec![format!("={PASSWORD}")],
+                vec![],
+                "key before `=` is empty",
+            ),
+            (
+                String::new(),
+                vec![format!("milvus.password.x={PASSWORD}")],
+                vec![],
+                "`milvus.password` must be a string in quotes, not a table",
+            ),
+        ];
+        for (text, overrides, env, wanted) in &cases {
+            let o: Vec<&str> = overrides.iter().map(String::as_str).collect();
+            let e = err_text(load_text(text, &o, env));
+            assert!(e.contains(wanted), "{text:?}: {e:?} lacks {wanted:?}");
+            assert!(!e.contains(PASSWORD), "secret shown: {e}");
+            assert!(!e.contains("1234567"), "secret shown: {e}");
+        }
+    }
+
+    #[test]
+    fn files_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        // A --config that does not exist names the path.
+        let missing = dir.path().join("nope.toml");
+        let e = load_with_env(
+            &ConfigSource {
+                file: Some(missing.clone()),
+                overrides: vec![],
+            },
+            no_env,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains(&missing.display().to_string()), "{e}");
+        assert!(e.contains("no such file"), "{e}");
+
+        // A real file: the origin is its path, errors name it.
+        let path = dir.path().join("cfg.toml");
+        std::fs::write(&path, "[milvus]\naddress = \"h:1\"\n").unwrap();
+        let source = ConfigSource {
+            file: Some(path.clone()),
+            overrides: vec!["backup.parallelism=2".into()],
+        };
+        let c = load_with_env(&source, no_env).unwrap();
+        assert_eq!(c.origin, path.display().to_string());
+        assert_eq!(c.milvus.address, "h:1");
+        assert_eq!(c.backup.parallelism, 2);
+
+        std::fs::write(&path, "[milvus]\n\nadress = \"h:1\"\n").unwrap();
+        let e = load_with_env(&source, no_env).unwrap_err().to_string();
+        assert!(e.contains(&format!("{}:3:1", path.display())), "{e}");
+        assert!(e.contains("unknown field `adress`"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_secrets_warn() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cfg.toml");
+        let source = ConfigSource {
+            file: Some(path.clone()),
+            overrides: vec![],
+        };
+        let set_mode =
+            |mode| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        // (content, mode, warns)
+        let cases = [
+            ("[milvus]\npassword = \"p\"\n", 0o644, true),
+            ("[milvus]\npassword = \"p\"\n", 0o640, true),
+            ("[milvus]\npassword = \"p\"\n", 0o600, false),
+            ("[backup.storage]\nsecret_access_key = \"k\"\n", 0o604, true),
+            ("[milvus]\npassword = \"\"\n", 0o644, false),
+            ("[milvus]\nuser = \"u\"\n", 0o644, false),
+        ];
+        for (text, mode, warns) in cases {
+            std::fs::write(&path, text).unwrap();
+            set_mode(mode);
+            let c = load_with_env(&source, no_env).unwrap();
+            assert_eq!(c.warnings.len(), usize::from(warns), "{text:?} {mode:o}");
+            if warns {
+                let w = &c.warnings[0];
+                assert!(w.contains(&path.display().to_string()), "{w}");
+                assert!(w.contains("chmod 600"), "{w}");
+                assert!(!w.contains("\"p\"") && !w.contains("= \"k\""), "{w}");
+            }
+        }
+        // Secrets from the environment do not make a readable file a problem.
+        std::fs::write(&path, "[milvus]\nuser = \"u\"\n").unwrap();
+        set_mode(0o644);
+        let c = load_with_env(&source, |k| (k == "MILVUS_PASSWORD").then(|| "x".into())).unwrap();
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn default_file_search() {
+        let local = tempfile::tempdir().unwrap();
+        let config = tempfile::tempdir().unwrap();
+        assert_eq!(
+            default_file(local.path(), Some(config.path().to_path_buf())),
+            None
+        );
+        let user = config.path().join(USER_DIR_NAME).join(USER_FILE_NAME);
+        std::fs::create_dir_all(user.parent().unwrap()).unwrap();
+        std::fs::write(&user, "").unwrap();
+        assert_eq!(
+            default_file(local.path(), Some(config.path().to_path_buf())),
+            Some(user.clone())
+        );
+        assert_eq!(default_file(local.path(), None), None);
+        let here = local.path().join(LOCAL_FILE_NAME);
+        std::fs::write(&here, "").unwrap();
+        assert_eq!(
+            default_file(local.path(), Some(config.path().to_path_buf())),
+            Some(here)
+        );
+        // XDG_CONFIG_HOME is read through the injected environment.
+        let xdg = config.path().display().to_string();
+        assert_eq!(
+            user_config_dir(&|k: &str| (k == "XDG_CONFIG_HOME").then(|| xdg.clone())),
+            Some(config.path().to_path_buf())
+        );
+    }
+
+    #[test]
+    fn line_and_column() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 2), (1, 3));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+        assert_eq!(line_col(text, 6), (2, 3)); // inside 'é'
+        assert_eq!(line_col(text, 100), (3, 2));
+    }
+
+    #[test]
+    fn example_config_loads() {
+        let text = include_str!("../../config.example.toml");
+        let c = load_text(text, &[], &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.clusters.contains_key("target"));
+    }
 }

@@ -4,7 +4,7 @@
 
 mod load;
 
-pub use load::{ConfigSource, load};
+pub use load::{ConfigSource, load, load_with_env};
 
 use crate::secret::Secret;
 use serde::Deserialize;
@@ -31,6 +31,10 @@ pub struct Config {
     /// Where the configuration came from, for messages. Not a key of the file.
     #[serde(skip)]
     pub origin: String,
+    /// Things worth telling the user that do not stop the program (for example a config file
+    /// holding a password that other users can read). Not a key of the file; the CLI prints them.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// How to reach one Milvus and its object storage.
