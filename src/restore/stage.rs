@@ -64,24 +64,18 @@ pub enum ImportSource<'a> {
 }
 
 impl ImportSource<'_> {
-    /// The `files` of an Import call for one segment group: the insert prefix, and the delta
-    /// prefix when the group has delete logs. Prefixes end with `/` so that group 12 never
-    /// picks up group 123.
-    pub fn import_paths(
-        &self,
-        backup: &str,
-        coll: i64,
-        part: i64,
-        group: i64,
-        has_deltas: bool,
-    ) -> Vec<String> {
-        let mut keys = vec![format::insert_prefix(backup, coll, part, group)];
-        if has_deltas {
-            keys.push(format::delta_prefix(backup, coll, part, group));
-        }
-        keys.into_iter()
-            .map(|k| format!("{}/", self.server_path(&k)))
-            .collect()
+    /// The `files` of an Import call for one segment group: the insert prefix and the delta
+    /// prefix, always both: given one path, Milvus takes it for a data file and answers
+    /// "unsupported file type"; a delta prefix without files is fine. Prefixes end with `/`
+    /// so that group 12 never picks up group 123.
+    pub fn import_paths(&self, backup: &str, coll: i64, part: i64, group: i64) -> Vec<String> {
+        [
+            format::insert_prefix(backup, coll, part, group),
+            format::delta_prefix(backup, coll, part, group),
+        ]
+        .into_iter()
+        .map(|k| format!("{}/", self.server_path(&k)))
+        .collect()
     }
 
     fn server_path(&self, key: &str) -> String {
