@@ -43,7 +43,7 @@ fn e2e_s3_roundtrip() {
     let staging = s3_dir
         .join(std::env::var("MBT_M235_S3_BUCKET").unwrap())
         .join(std::env::var("MBT_M235_S3_ROOTPATH").unwrap())
-        .join("milvus_backup_tui_staging");
+        .join("mbt_staging");
     let leftovers: Vec<_> = walk(&staging);
     assert!(
         leftovers.is_empty(),

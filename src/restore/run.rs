@@ -1,12 +1,12 @@
 //! Running a restore plan: create, stage, import, verify, index, alias, load, clean up.
 
 use super::plan::{PlannedCollection, RestoreOptions, RestorePlan};
-use super::stage::{ImportSource, collection_keys, staging_root};
+use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
 use crate::format::SegmentBackup;
 use crate::milvus::{IndexInfo, MilvusClient};
 use crate::progress::{Phase, ProgressSender};
 use crate::schema_map;
-use crate::storage::{Store, copy_file, join_key};
+use crate::storage::{Store, copy_file};
 use crate::{Error, Result};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
@@ -84,16 +84,13 @@ pub async fn run_restore(
             p.bytes.total = plan.total_bytes();
         }
     });
-    let run_id = format!(
-        "{}_{}",
-        plan.backup.name,
-        chrono::Utc::now().format("%Y%m%d%H%M%S%f")
-    );
+    let run_id = format!("{:x}", chrono::Utc::now().timestamp_micros());
     let root = staging_root(&run_id);
     let source = if plan.staging {
         ImportSource::Staged {
             milvus,
             root: root.clone(),
+            backup: plan.backup.name.clone(),
         }
     } else {
         ImportSource::Direct(backups)
@@ -217,9 +214,13 @@ async fn restore_one(
         futures::stream::iter(keys)
             .map(|(key, _size)| async move {
                 check_cancel(cancel)?;
-                copy_file(backups, &key, milvus, &join_key(staging, &key), |n| {
-                    progress.update(|p| p.bytes.done += n)
-                })
+                copy_file(
+                    backups,
+                    &key,
+                    milvus,
+                    &staged_key(staging, &plan.backup.name, &key),
+                    |n| progress.update(|p| p.bytes.done += n),
+                )
                 .await?;
                 progress.update(|p| p.files.done += 1);
                 Ok::<_, Error>(())

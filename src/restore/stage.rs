@@ -6,7 +6,16 @@ use crate::storage::{Store, join_key};
 
 /// The prefix inside Milvus's storage that staged files go under, one per restore run.
 pub fn staging_root(run_id: &str) -> String {
-    format!("milvus_backup_tui_staging/{run_id}")
+    format!("{STAGING_DIR}/{run_id}")
+}
+
+/// The top directory of all staging prefixes in Milvus's storage.
+pub const STAGING_DIR: &str = "mbt_staging";
+
+/// Where a backup file is staged: below the run's root, without the backup name (keys stay
+/// short: some S3 servers map whole keys onto file names of at most 255 bytes).
+pub fn staged_key(root: &str, backup: &str, key: &str) -> String {
+    join_key(root, key.strip_prefix(backup).unwrap_or(key))
 }
 
 /// A binlog's id: recorded, or the last component of its source path (older writers).
@@ -60,7 +69,11 @@ pub fn collection_keys(backup: &str, coll: &CollectionBackup) -> Vec<(String, u6
 /// Milvus's own storage.
 pub enum ImportSource<'a> {
     Direct(&'a Store),
-    Staged { milvus: &'a Store, root: String },
+    Staged {
+        milvus: &'a Store,
+        root: String,
+        backup: String,
+    },
 }
 
 impl ImportSource<'_> {
@@ -81,7 +94,11 @@ impl ImportSource<'_> {
     fn server_path(&self, key: &str) -> String {
         match self {
             ImportSource::Direct(store) => store.server_path(key),
-            ImportSource::Staged { milvus, root } => milvus.server_path(&join_key(root, key)),
+            ImportSource::Staged {
+                milvus,
+                root,
+                backup,
+            } => milvus.server_path(&staged_key(root, backup, key)),
         }
     }
 }
