@@ -118,8 +118,14 @@ impl ProgressSender {
         self.0.send_modify(f);
     }
 
+    /// Enters a phase; the previous phase's message no longer applies.
     pub fn phase(&self, phase: Phase) {
-        self.update(|p| p.phase = phase);
+        self.update(|p| {
+            if p.phase != phase {
+                p.message = None;
+            }
+            p.phase = phase;
+        });
     }
 
     pub fn message(&self, msg: impl Into<String>) {

@@ -55,7 +55,10 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     for c in &report.collections {
         let state = match &c.outcome {
             CollectionOutcome::Restored => {
-                format!("restored, {} rows imported and checked", c.rows_imported)
+                format!(
+                    "restored: {} rows ({} saved, {} removed by the saved deletes), counts checked",
+                    c.rows_imported, c.rows_expected, c.rows_deleted
+                )
             }
             CollectionOutcome::Created => "created, data not imported".to_string(),
             CollectionOutcome::NotStarted => "not started".to_string(),
