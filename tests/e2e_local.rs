@@ -104,6 +104,49 @@ fn e2e_local_roundtrip() {
         rich_dst.len() as u64,
         rich["rows_expected"].as_u64().unwrap()
     );
+    // The collection around the rows: shards, partitions, index, alias (suffixed), dynamic field.
+    let src_desc = py(&[
+        "describe",
+        "--addr",
+        &m.addr,
+        "--db",
+        &db,
+        "--collection",
+        "rich",
+    ]);
+    let dst_desc = py(&[
+        "describe",
+        "--addr",
+        &m.addr,
+        "--db",
+        &db,
+        "--collection",
+        "rich_r",
+    ]);
+    for key in ["shards", "partitions"] {
+        assert_eq!(src_desc[key], dst_desc[key], "rich: {key}");
+    }
+    assert_eq!(
+        src_desc["schema"]["enable_dynamic_field"],
+        dst_desc["schema"]["enable_dynamic_field"]
+    );
+    assert_eq!(
+        src_desc["indexes"].as_array().map(Vec::len),
+        dst_desc["indexes"].as_array().map(Vec::len),
+        "rich: indexes recreated"
+    );
+    assert_eq!(
+        src_desc["indexes"][0]["params"],
+        dst_desc["indexes"][0]["params"]
+    );
+    let alias = src_desc["aliases"][0]
+        .as_str()
+        .expect("the seed made an alias");
+    assert_eq!(
+        dst_desc["aliases"],
+        serde_json::json!([format!("{alias}_r")]),
+        "alias restored with the suffix"
+    );
     let vb_dst = dump(&m, &db, "vb_r");
     assert_same_rows(&dump(&m, &db, "vb"), &vb_dst, "varchar_binary");
     assert_absent(&vb_dst, "pk", &vb["deleted_pks"], "varchar_binary");
@@ -196,6 +239,37 @@ fn e2e_local_roundtrip() {
         &rich_src,
         &dump(&m, &db, "rich_r"),
         "rich after --drop-existing",
+    );
+    // Again, now that the target has an alias: it is moved over to the new collection.
+    tool.ok(&[
+        "-q",
+        "restore",
+        "-n",
+        &backup,
+        "--filter",
+        &format!("{db}.rich"),
+        "-s",
+        "_r",
+        "--drop-existing",
+    ]);
+    assert_same_rows(
+        &rich_src,
+        &dump(&m, &db, "rich_r"),
+        "rich after a second --drop-existing",
+    );
+    let desc = py(&[
+        "describe",
+        "--addr",
+        &m.addr,
+        "--db",
+        &db,
+        "--collection",
+        "rich_r",
+    ]);
+    assert_eq!(
+        desc["aliases"],
+        serde_json::json!([format!("{alias}_r")]),
+        "alias kept over --drop-existing"
     );
 
     // delete removes the backup; list no longer shows it.

@@ -773,6 +773,28 @@ impl MilvusClient {
         check(OP, &target, Some(&resp))
     }
 
+    /// Removes an alias (the collection it points to stays).
+    pub async fn drop_alias(&self, db: &str, alias: &str) -> Result<()> {
+        const OP: &str = "DropAlias";
+        let target = format!("alias {db}.{alias}");
+        tracing::debug!(rpc = OP, %target);
+        let resp = self
+            .svc()
+            .drop_alias(self.req(
+                pm::DropAliasRequest {
+                    base: None,
+                    db_name: db.to_string(),
+                    alias: alias.to_string(),
+                },
+                Some(db),
+                CALL_TIMEOUT,
+            ))
+            .await
+            .map_err(|s| rpc_error(OP, &target, &s))?
+            .into_inner();
+        check(OP, &target, Some(&resp))
+    }
+
     /// Asks the server to load the collection (one replica); does not wait for it.
     pub async fn load_collection(&self, db: &str, coll: &str) -> Result<()> {
         const OP: &str = "LoadCollection";

@@ -3,13 +3,16 @@
 use super::plan::{PlannedCollection, RestoreOptions, RestorePlan};
 use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
 use crate::format::SegmentBackup;
+use crate::lock::BackupLock;
 use crate::milvus::{IndexInfo, MilvusClient};
 use crate::progress::{Phase, ProgressSender};
 use crate::schema_map;
 use crate::storage::{Store, copy_file};
+use crate::test_hooks;
 use crate::{Error, Result};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -84,6 +87,15 @@ pub async fn run_restore(
             p.bytes.total = plan.total_bytes();
         }
     });
+    let lock = match BackupLock::acquire(backups, &plan.backup.name, "restore").await {
+        Ok(l) => l,
+        Err(e) => {
+            progress.phase(Phase::Failed);
+            return (report, Err(e));
+        }
+    };
+    report.warnings.extend(lock.warning.clone());
+    let imports = AtomicU64::new(0);
     let run_id = format!("{:x}", chrono::Utc::now().timestamp_micros());
     let root = staging_root(&run_id);
     let source = if plan.staging {
@@ -110,6 +122,7 @@ pub async fn run_restore(
             &root,
             &mut created_dbs,
             &mut report.collections[i],
+            &imports,
             progress,
             cancel,
         )
@@ -137,6 +150,12 @@ pub async fn run_restore(
             }
         }
     }
+    if let Err(e) = lock.release().await {
+        report.warnings.push(format!(
+            "the lock on backup '{}' was not removed: {e}",
+            plan.backup.name
+        ));
+    }
     progress.update(|p| p.current = None);
     progress.phase(if result.is_ok() {
         Phase::Done
@@ -158,6 +177,7 @@ async fn restore_one(
     staging: &str,
     created_dbs: &mut Vec<String>,
     report: &mut CollectionReport,
+    imports: &AtomicU64,
     progress: &ProgressSender,
     cancel: &CancellationToken,
 ) -> Result<()> {
@@ -176,6 +196,11 @@ async fn restore_one(
         progress.message(format!(
             "dropping existing collection {db}.{name} (--drop-existing)"
         ));
+        // Milvus keeps an alias after its collection is dropped: remove them first, so the
+        // restored collection can take them again.
+        for alias in client.describe_collection(db, name).await?.aliases {
+            client.drop_alias(db, &alias).await?;
+        }
         client.drop_collection(db, name).await?;
     }
     let partitions = &src.partition_backups;
@@ -273,6 +298,11 @@ async fn restore_one(
         report.rows_deleted += expected - rows;
         report.rows_imported += rows;
         progress.update(|p| p.segments.done += 1);
+        if test_hooks::fail_after_imports(imports.fetch_add(1, Ordering::Relaxed) + 1) {
+            return Err(Error::Verification(
+                "test hook MBT_TEST_FAIL_AFTER_IMPORTS: failing on purpose".into(),
+            ));
+        }
     }
     progress.message(format!(
         "imported {} rows into {db}.{name}",
