@@ -1,0 +1,46 @@
+# shellcheck shell=bash disable=SC2034  # the variables are for the sourcing scripts
+# Common settings for the sandbox scripts. Source it; do not run it.
+#
+# Everything the sandbox downloads, builds or runs lives under $SANDBOX
+# (default: <repo>/.sandbox, git-ignored). Override with MBT_SANDBOX_DIR.
+
+SANDBOX_LIB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$SANDBOX_LIB_DIR/../.." && pwd)"
+SANDBOX="${MBT_SANDBOX_DIR:-$REPO/.sandbox}"
+mkdir -p "$SANDBOX"
+SANDBOX="$(cd "$SANDBOX" && pwd)"
+
+# Milvus versions taken from the PyPI `milvus` wheels (Linux x86-64 builds).
+MILVUS_VERSIONS=(2.3.5 2.2.16)
+
+# S3 server for the S3-backed Milvus and for the tool's S3 tests.
+S3S_FS_VERSION=0.14.1
+S3S_FS_BIN="$SANDBOX/tools/bin/s3s-fs"
+
+VENV="$SANDBOX/venv"
+PYTHON_BIN="$VENV/bin/python"
+
+# Runtime state of one `start.sh` run: configs, data, logs, pid files, env.sh.
+RUN_DIR="$SANDBOX/run"
+ENV_FILE="$RUN_DIR/env.sh"
+
+# Test credentials of the local S3 server (never real secrets).
+S3_ACCESS_KEY="mbt-test-access"
+S3_SECRET_KEY="mbt-test-secret-key"
+S3_HOST=127.0.0.1
+S3_PORT=9000
+
+log() { printf '[sandbox %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+    local state
+    state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" || return 1
+    [[ -n "$state" && "$state" != Z ]]
+}
+
+# The PID namespace we run in, e.g. pid:[4026532345].
+pid_namespace() { readlink /proc/self/ns/pid; }
+
+milvus_home() { echo "$SANDBOX/milvus-$1"; }

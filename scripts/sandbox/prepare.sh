@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Fetch and build everything the test sandbox needs, into .sandbox/ (git-ignored).
+#
+# Runs OUTSIDE any network namespace: it needs the package registries (PyPI,
+# crates.io). Idempotent: each step leaves a marker and is skipped when done,
+# so a warm run takes about a second.
+#
+#   .sandbox/wheels/                     the downloaded `milvus` wheels
+#   .sandbox/milvus-<ver>/bin/           the Milvus binary and its shared libraries
+#   .sandbox/milvus-<ver>/config.yaml.template
+#   .sandbox/tools/bin/s3s-fs            a small S3 server backed by a directory
+#   .sandbox/venv/                       Python with pymilvus (tests/support/milvus_data.py)
+set -euo pipefail
+
+# shellcheck source=scripts/sandbox/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# need CMD DEBIAN_PACKAGE: install the package when the command is missing
+# (as root, with apt-get). All of them are on a new machine of the rust kind.
+apt_updated=0
+need() {
+    command -v "$1" >/dev/null && return 0
+    if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+        die "$1 is missing: install the Debian package $2"
+    fi
+    if ((!apt_updated)); then
+        apt-get update -qq
+        apt_updated=1
+    fi
+    log "installing $2 (for $1)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+need xz xz-utils
+need curl curl
+need ip iproute2
+need ss iproute2
+need unshare util-linux
+need python3 python3
+need sha256sum coreutils
+command -v cargo >/dev/null || die "cargo is needed"
+
+# --- Milvus binaries from the PyPI `milvus` wheels ---------------------------
+# The wheel holds milvus/data/bin/*.lzma (xz streams): the `milvus` binary and
+# the shared libraries it loads through LD_LIBRARY_PATH.
+prepare_milvus() {
+    local ver="$1" home wheel_dir wheel tmp f
+    home="$(milvus_home "$ver")"
+    if [[ -f "$home/.complete" ]]; then
+        return 0
+    fi
+    log "preparing Milvus $ver"
+    wheel_dir="$SANDBOX/wheels"
+    mkdir -p "$wheel_dir"
+    wheel="$(find "$wheel_dir" -maxdepth 1 -name "milvus-$ver-*.whl" | head -n1)"
+    if [[ -z "$wheel" ]]; then
+        python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+            --only-binary=:all: "milvus==$ver" -d "$wheel_dir"
+        wheel="$(find "$wheel_dir" -maxdepth 1 -name "milvus-$ver-*.whl" | head -n1)"
+        [[ -n "$wheel" ]] || die "no wheel for milvus==$ver"
+    fi
+    rm -rf "$home" "$SANDBOX"/unpack.*
+    tmp="$(mktemp -d "$SANDBOX/unpack.XXXXXX")"
+    python3 - "$wheel" "$tmp" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    names = [n for n in z.namelist() if n.startswith("milvus/data/")]
+    z.extractall(sys.argv[2], members=names)
+PY
+    mkdir -p "$home/bin"
+    for f in "$tmp"/milvus/data/bin/*.lzma; do
+        xz -dc "$f" > "$home/bin/$(basename "$f" .lzma)"
+    done
+    chmod +x "$home/bin/milvus"
+    # The config template (rendered per server by start.sh). 2.3.5 also ships
+    # glog.conf; 2.2.16 does not (start.sh writes its own for both).
+    cp "$tmp/milvus/data/config.yaml.template" "$home/"
+    rm -rf "$tmp"
+    touch "$home/.complete"
+    log "Milvus $ver ready in $home"
+}
+
+# --- s3s-fs -----------------------------------------------------------------
+# 0.14.1 is the newest release that builds with the machine's rustc; --locked
+# keeps its dependency versions as published. A test server needs no full
+# optimisation: opt-level 1 without LTO or debug info builds ~15% faster.
+prepare_s3s_fs() {
+    if [[ -x "$S3S_FS_BIN" ]]; then
+        return 0
+    fi
+    log "building s3s-fs $S3S_FS_VERSION (takes 3-5 min on 2 cores)"
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_LTO=off \
+        CARGO_PROFILE_RELEASE_DEBUG=0 \
+        cargo install "s3s-fs@$S3S_FS_VERSION" --locked --features binary \
+        --root "$SANDBOX/tools" --quiet
+    [[ -x "$S3S_FS_BIN" ]] || die "cargo install did not produce $S3S_FS_BIN"
+}
+
+# --- Python venv with pymilvus ----------------------------------------------
+# Rebuilt whenever requirements.txt changes (its checksum is the marker).
+prepare_venv() {
+    local req="$SANDBOX_LIB_DIR/requirements.txt" want have=""
+    want="$(sha256sum "$req" | cut -d' ' -f1)"
+    [[ -f "$VENV/.requirements.sha256" ]] && have="$(cat "$VENV/.requirements.sha256")"
+    if [[ "$want" == "$have" && -x "$PYTHON_BIN" ]]; then
+        return 0
+    fi
+    log "creating Python venv $VENV"
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$PYTHON_BIN" -m pip install --quiet --disable-pip-version-check -r "$req"
+    "$PYTHON_BIN" -c 'import pymilvus, yaml' || die "pymilvus does not import"
+    echo "$want" > "$VENV/.requirements.sha256"
+}
+
+for ver in "${MILVUS_VERSIONS[@]}"; do
+    prepare_milvus "$ver"
+done
+prepare_venv
+prepare_s3s_fs
+log "prepare done ($SANDBOX)"

@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Start the sandbox servers and wait until they answer; write .sandbox/run/env.sh.
+#
+# Usage: start.sh [SERVER...]   SERVER: M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH
+#                               (default: all of them; s3s-fs and the black hole
+#                               always start)
+#
+# Run it INSIDE a private network namespace (scripts/test.sh and
+# scripts/sandbox/shell.sh enter one): every Milvus port binds all interfaces.
+# It refuses to run where any interface other than loopback exists, unless
+# MBT_SANDBOX_ALLOW_HOST_NET=1. Run scripts/sandbox/prepare.sh first (outside).
+# MBT_HEALTH_TIMEOUT: seconds to wait for each server (default 180).
+# Each run starts from empty data: .sandbox/run/ is wiped. One run per
+# .sandbox at a time (a lock); MBT_SANDBOX_DIR=/other/dir for a parallel one.
+#
+# Servers (each Milvus gets every default port + its offset, etcd included):
+#   s3s-fs        S3 on 127.0.0.1:9000, files under .sandbox/run/s3/<bucket>/<key>
+#   M235_LOCAL    Milvus 2.3.5, local storage                     offset   0 (gRPC 19530)
+#   M235_S3       Milvus 2.3.5, storage in s3s-fs bucket milvus-a, offset 100 (gRPC 19630)
+#                 rootPath files
+#   M2216         Milvus 2.2.16, local storage, syncPeriod 5 s     offset 200 (gRPC 19730)
+#   M235_TARGET   Milvus 2.3.5, local storage, empty restore target offset 300 (gRPC 19830)
+#   M235_AUTH     Milvus 2.3.5, local storage, authorization on    offset 400 (gRPC 19930)
+#                 (user root, password Milvus: Milvus's built-in default)
+#   black hole    127.0.0.1:19999 accepts TCP connections and never answers
+#
+# Variables written to .sandbox/run/env.sh (`source` it):
+#   MBT_SANDBOX=1                     the sandbox is up
+#   MBT_SANDBOX_DIR                   absolute path of .sandbox
+#   MBT_SERVERS                       names of the Milvus servers started, e.g. "M235_LOCAL M2216"
+#   MBT_PYTHON                        venv python with pymilvus (absolute)
+#   MBT_DATA_SCRIPT                   tests/support/milvus_data.py (absolute)
+#   MBT_S3_ENDPOINT                   http://127.0.0.1:9000
+#   MBT_S3_ACCESS_KEY, MBT_S3_SECRET_KEY  test credentials of s3s-fs
+#   MBT_S3_REGION                     us-east-1 (any name works)
+#   MBT_S3_DATA_DIR                   s3s-fs's directory: object <bucket>/<key> is file <dir>/<bucket>/<key>
+#   MBT_S3_BACKUP_BUCKET              an empty bucket made for backups (mbt-backups)
+#   MBT_SCRATCH_DIR                   an empty directory every server can read (import files)
+#   MBT_BLACKHOLE_ADDR                127.0.0.1:19999: accepts connections, never answers
+#   MBT_REFUSED_ADDR                  127.0.0.1:19998: nothing listens, connections are refused
+#   For each started server NAME (M235_LOCAL, M235_S3, M2216, M235_TARGET, M235_AUTH):
+#   MBT_<NAME>_ADDR                   gRPC address, 127.0.0.1:PORT
+#   MBT_<NAME>_URI                    http://127.0.0.1:PORT (the same, as a URI)
+#   MBT_<NAME>_HTTP                   http://127.0.0.1:PORT of /healthz and /metrics
+#   MBT_<NAME>_VERSION                2.3.5 or 2.2.16
+#   MBT_<NAME>_STORAGE                local or minio (common.storageType)
+#   MBT_<NAME>_ROOT                   local storage: absolute localStorage.path
+#   MBT_<NAME>_BUCKET                 minio storage: bucket (milvus-a)
+#   MBT_<NAME>_ROOTPATH               minio storage: minio.rootPath (files)
+#   MBT_<NAME>_LOG                    the server's log directory
+#   MBT_M235_AUTH_USER, MBT_M235_AUTH_PASSWORD   root / Milvus
+#   MBT_M2216_SYNC_PERIOD             dataNode.segment.syncPeriod of M2216 in seconds: wait
+#                                     longer than this after a delete before backing it up
+set -euo pipefail
+
+# shellcheck source=scripts/sandbox/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH)
+M2216_SYNC_PERIOD=5
+S3_REGION=us-east-1
+S3_BUCKET_M235=milvus-a
+S3_ROOTPATH_M235=files
+S3_BACKUP_BUCKET=mbt-backups
+BLACKHOLE_PORT=19999
+REFUSED_PORT=19998
+HEALTH_TIMEOUT="${MBT_HEALTH_TIMEOUT:-180}"
+
+# server_spec NAME -> "version port_offset storage"
+server_spec() {
+    case "$1" in
+        M235_LOCAL)  echo "2.3.5 0 local" ;;
+        M235_S3)     echo "2.3.5 100 minio" ;;
+        M2216)       echo "2.2.16 200 local" ;;
+        M235_TARGET) echo "2.3.5 300 local" ;;
+        M235_AUTH)   echo "2.3.5 400 local" ;;
+        *) die "unknown server $1 (known: ${ALL_SERVERS[*]})" ;;
+    esac
+}
+
+# --- safety: only inside a namespace of our own ---------------------------
+check_private_network() {
+    local others
+    others="$(ip -o link show | awk -F': ' '{print $2}' | grep -v '^lo$' || true)"
+    if [[ -n "$others" && "${MBT_SANDBOX_ALLOW_HOST_NET:-0}" != 1 ]]; then
+        die "network interfaces besides lo exist ($(echo "$others" | tr '\n' ' ')):" \
+            "run inside 'unshare --net' (scripts/test.sh, scripts/sandbox/shell.sh)"
+    fi
+    ip link set lo up 2>/dev/null || true
+}
+
+# One sandbox run per .sandbox directory at a time (runs in other namespaces
+# would wipe each other's data): hold a lock on fd 9. The servers inherit the
+# fd, so the lock is held exactly as long as any of them lives. A second,
+# parallel run needs its own MBT_SANDBOX_DIR (ports never clash: each run has
+# its own network namespace).
+take_lock() {
+    exec 9>>"$SANDBOX/run.lock"
+    flock -n 9 || die "another sandbox run is using $SANDBOX" \
+        "(stop it, or set MBT_SANDBOX_DIR to another directory for a parallel run)"
+}
+
+# wait_http URL EXPECT PID WHAT LOG: poll until URL's body contains EXPECT.
+wait_http() {
+    local url="$1" expect="$2" pid="$3" what="$4" logf="$5" start=$SECONDS body
+    while true; do
+        body="$(curl -s --max-time 2 "$url" 2>/dev/null || true)"
+        if [[ "$body" == *"$expect"* ]]; then
+            log "$what ready after $((SECONDS - start)) s"
+            return 0
+        fi
+        if ! alive "$pid"; then
+            log "$what exited while starting; last lines of $logf:"
+            tail -n 40 "$logf" >&2 || true
+            return 1
+        fi
+        if ((SECONDS - start > HEALTH_TIMEOUT)); then
+            log "$what not ready after $HEALTH_TIMEOUT s; last lines of $logf:"
+            tail -n 40 "$logf" >&2 || true
+            return 1
+        fi
+        sleep 0.5
+    done
+}
+
+start_s3() {
+    local dir="$RUN_DIR/s3"
+    mkdir -p "$dir"
+    [[ -x "$S3S_FS_BIN" ]] || die "$S3S_FS_BIN missing: run scripts/sandbox/prepare.sh"
+    "$S3S_FS_BIN" --host "$S3_HOST" --port "$S3_PORT" \
+        --access-key "$S3_ACCESS_KEY" --secret-key "$S3_SECRET_KEY" \
+        "$dir" >"$RUN_DIR/logs/s3s-fs.log" 2>&1 &
+    echo $! >"$RUN_DIR/pids/s3s-fs.pid"
+    # Any HTTP answer (even 403 to an unsigned request) means it listens.
+    local start=$SECONDS
+    until curl -s -o /dev/null --max-time 2 "http://$S3_HOST:$S3_PORT/"; do
+        alive "$(cat "$RUN_DIR/pids/s3s-fs.pid")" ||
+            { cat "$RUN_DIR/logs/s3s-fs.log" >&2; die "s3s-fs exited"; }
+        ((SECONDS - start < 30)) || die "s3s-fs not listening after 30 s"
+        sleep 0.2
+    done
+    log "s3s-fs ready on $S3_HOST:$S3_PORT"
+}
+
+# An empty bucket for the tool's backups (s3s-fs wants a signed CreateBucket).
+make_backup_bucket() {
+    "$PYTHON_BIN" - "$S3_HOST:$S3_PORT" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" "$S3_BACKUP_BUCKET" <<'PY'
+import sys
+from minio import Minio
+endpoint, access, secret, bucket = sys.argv[1:5]
+client = Minio(endpoint, access_key=access, secret_key=secret, secure=False, region="us-east-1")
+if not client.bucket_exists(bucket):
+    client.make_bucket(bucket)
+PY
+}
+
+# A TCP listener that accepts connections and never answers: for tests of
+# connect and request timeouts.
+start_blackhole() {
+    "$PYTHON_BIN" - "$BLACKHOLE_PORT" >"$RUN_DIR/logs/blackhole.log" 2>&1 <<'PY' &
+import socket, sys, time
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", int(sys.argv[1])))
+srv.listen(64)
+held = []
+while True:
+    conn, _ = srv.accept()
+    held.append(conn)  # keep it open, read nothing, write nothing
+PY
+    echo $! >"$RUN_DIR/pids/blackhole.pid"
+}
+
+# write_glog_conf DIR: glog settings of the C++ core (segcore, knowhere).
+write_glog_conf() {
+    cat >"$1/configs/glog.conf" <<EOF
+--logtostdout=false
+--logtostderr=false
+--alsologtostderr=false
+--minloglevel=1
+--log_dir=$1/logs/
+--max_log_size=100
+--stop_logging_if_full_disk=true
+EOF
+}
+
+# start_milvus NAME: render its config and launch it in the background.
+start_milvus() {
+    local name="$1" ver offset storage base home
+    read -r ver offset storage <<<"$(server_spec "$name")"
+    home="$(milvus_home "$ver")"
+    [[ -x "$home/bin/milvus" ]] || die "$home/bin/milvus missing: run scripts/sandbox/prepare.sh"
+    base="$RUN_DIR/${name,,}"
+    mkdir -p "$base/logs"
+
+    # 2.2.16 logs at debug level by default.
+    local sets=("log.level=info")
+    if [[ "$name" == M2216 ]]; then
+        # 2.2.16 keeps deletes of flushed segments in memory until the next
+        # sync (600 s by default); a Flush does not write them.
+        sets+=("dataNode.segment.syncPeriod=$M2216_SYNC_PERIOD")
+    fi
+    if [[ "$name" == M235_AUTH ]]; then
+        sets+=("common.security.authorizationEnabled=true")
+    fi
+    if [[ "$storage" == minio ]]; then
+        sets+=(
+            "common.storageType=minio"
+            "minio.address=$S3_HOST"
+            "minio.port=$S3_PORT"
+            "minio.accessKeyID=$S3_ACCESS_KEY"
+            "minio.secretAccessKey=$S3_SECRET_KEY"
+            "minio.useSSL=false"
+            "minio.bucketName=$S3_BUCKET_M235"
+            "minio.rootPath=$S3_ROOTPATH_M235"
+            "minio.cloudProvider=aws"
+            "minio.useIAM=false"
+            "minio.region=$S3_REGION"
+        )
+    else
+        sets+=("common.storageType=local")
+    fi
+    local args=() s
+    for s in "${sets[@]}"; do args+=(--set "$s"); done
+    "$PYTHON_BIN" "$SANDBOX_LIB_DIR/render_config.py" \
+        --template "$home/config.yaml.template" --base "$base" \
+        --port-offset "$offset" "${args[@]}"
+    write_glog_conf "$base"
+
+    # MILVUSCONF names the config dir; the working directory is the base too.
+    (
+        cd "$base"
+        export DEPLOY_MODE=STANDALONE
+        export METRICS_PORT=$((9091 + offset))
+        export MILVUSCONF="$base/configs/"
+        export LD_LIBRARY_PATH="$home/bin${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+        exec "$home/bin/milvus" run standalone >"$base/logs/milvus.out" 2>&1
+    ) &
+    echo $! >"$RUN_DIR/pids/${name,,}.pid"
+    log "started $name (Milvus $ver, $storage storage, gRPC $((19530 + offset)), pid $!)"
+}
+
+wait_milvus() {
+    local name="$1" ver offset storage base
+    read -r ver offset storage <<<"$(server_spec "$name")"
+    base="$RUN_DIR/${name,,}"
+    wait_http "http://127.0.0.1:$((9091 + offset))/healthz" OK \
+        "$(cat "$RUN_DIR/pids/${name,,}.pid")" "$name" "$base/logs/milvus.out"
+}
+
+write_env() {
+    local name ver offset storage base port tmp="$ENV_FILE.tmp"
+    {
+        echo "# Written by scripts/sandbox/start.sh; see the comment at its top."
+        echo "export MBT_SANDBOX=1"
+        echo "export MBT_SANDBOX_DIR=$SANDBOX"
+        echo "export MBT_SERVERS=\"${SERVERS[*]}\""
+        echo "export MBT_PYTHON=$PYTHON_BIN"
+        echo "export MBT_DATA_SCRIPT=$REPO/tests/support/milvus_data.py"
+        echo "export MBT_S3_ENDPOINT=http://$S3_HOST:$S3_PORT"
+        echo "export MBT_S3_ACCESS_KEY=$S3_ACCESS_KEY"
+        echo "export MBT_S3_SECRET_KEY=$S3_SECRET_KEY"
+        echo "export MBT_S3_REGION=$S3_REGION"
+        echo "export MBT_S3_DATA_DIR=$RUN_DIR/s3"
+        echo "export MBT_S3_BACKUP_BUCKET=$S3_BACKUP_BUCKET"
+        echo "export MBT_SCRATCH_DIR=$RUN_DIR/scratch"
+        echo "export MBT_BLACKHOLE_ADDR=127.0.0.1:$BLACKHOLE_PORT"
+        echo "export MBT_REFUSED_ADDR=127.0.0.1:$REFUSED_PORT"
+        for name in "${SERVERS[@]}"; do
+            read -r ver offset storage <<<"$(server_spec "$name")"
+            base="$RUN_DIR/${name,,}"
+            port=$((19530 + offset))
+            echo "export MBT_${name}_ADDR=127.0.0.1:$port"
+            echo "export MBT_${name}_URI=http://127.0.0.1:$port"
+            echo "export MBT_${name}_HTTP=http://127.0.0.1:$((9091 + offset))"
+            echo "export MBT_${name}_VERSION=$ver"
+            echo "export MBT_${name}_STORAGE=$storage"
+            echo "export MBT_${name}_LOG=$base/logs"
+            if [[ "$storage" == minio ]]; then
+                echo "export MBT_${name}_BUCKET=$S3_BUCKET_M235"
+                echo "export MBT_${name}_ROOTPATH=$S3_ROOTPATH_M235"
+            else
+                echo "export MBT_${name}_ROOT=$base/storage"
+            fi
+            [[ "$name" != M2216 ]] || echo "export MBT_M2216_SYNC_PERIOD=$M2216_SYNC_PERIOD"
+            if [[ "$name" == M235_AUTH ]]; then
+                echo "export MBT_M235_AUTH_USER=root"
+                echo "export MBT_M235_AUTH_PASSWORD=Milvus"
+            fi
+        done
+    } >"$tmp"
+    mv "$tmp" "$ENV_FILE"
+}
+
+# --- main -----------------------------------------------------------------
+SERVERS=("$@")
+((${#SERVERS[@]})) || SERVERS=("${ALL_SERVERS[@]}")
+for name in "${SERVERS[@]}"; do server_spec "$name" >/dev/null; done
+
+check_private_network
+[[ -x "$PYTHON_BIN" ]] || die "$PYTHON_BIN missing: run scripts/sandbox/prepare.sh"
+take_lock
+rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/scratch"
+# The pid files are only meaningful in this PID namespace: stop.sh checks it.
+pid_namespace >"$RUN_DIR/pids/namespace"
+
+t0=$SECONDS
+start_s3
+make_backup_bucket
+start_blackhole
+# Start all servers at once, then wait for each: on 2 cores that is still
+# faster than one after another.
+for name in "${SERVERS[@]}"; do start_milvus "$name"; done
+failed=0
+for name in "${SERVERS[@]}"; do wait_milvus "$name" || failed=1; done
+if ((failed)); then
+    "$SANDBOX_LIB_DIR/stop.sh"
+    die "a server did not start (logs under $RUN_DIR)"
+fi
+# A record of who listens where, for port clash hunting.
+ss -ltnp >"$RUN_DIR/logs/listening.txt" 2>&1 || true
+write_env
+log "sandbox up in $((SECONDS - t0)) s: ${SERVERS[*]}; env in $ENV_FILE"
