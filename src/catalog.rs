@@ -1,6 +1,7 @@
 //! The backups in a backup storage: list, read one, delete one.
 
 use crate::format::{self, BackupInfo, BackupState};
+use crate::lock::BackupLock;
 use crate::names::validate_backup_name;
 use crate::storage::Store;
 use crate::{Error, Result};
@@ -64,9 +65,19 @@ pub async fn get_backup(store: &Store, name: &str) -> Result<BackupInfo> {
     format::read_backup(store, name).await
 }
 
-/// Deletes a backup, complete or incomplete. Returns how many files were removed.
+/// Deletes a backup, complete or incomplete. Returns how many files were removed. Refused
+/// while another operation holds the backup's lock (see [`crate::lock`]).
 pub async fn delete_backup(store: &Store, name: &str) -> Result<usize> {
     validate_backup_name(name)?;
+    let lock = BackupLock::acquire(store, name, "delete").await?;
+    let result = delete_locked(store, name).await;
+    let released = lock.release().await;
+    let n = result?;
+    released?;
+    Ok(n)
+}
+
+async fn delete_locked(store: &Store, name: &str) -> Result<usize> {
     let files = store.list_files(name).await?;
     if files.is_empty() {
         return Err(Error::backup(name, "no such backup"));

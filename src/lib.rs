@@ -11,6 +11,8 @@ pub mod config;
 pub mod error;
 pub mod filter;
 pub mod format;
+pub mod jobs;
+pub mod lock;
 pub mod milvus;
 pub mod names;
 pub mod progress;
@@ -18,5 +20,8 @@ pub mod restore;
 pub mod schema_map;
 pub mod secret;
 pub mod storage;
+#[doc(hidden)]
+pub mod test_hooks;
+pub mod verify;
 
 pub use error::{Error, Result};

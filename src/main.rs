@@ -1,6 +1,8 @@
-//! The `milvus-backup-tui` command: CLI subcommands over the engine library.
+//! The `milvus-backup-tui` command: the terminal UI (no subcommand) and CLI subcommands over
+//! the engine library.
 
 mod cli;
+mod tui;
 
 fn main() -> std::process::ExitCode {
     cli::main()

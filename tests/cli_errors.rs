@@ -12,13 +12,18 @@ struct Case {
 impl Case {
     fn new(config: &str) -> Case {
         let dir = tempfile::tempdir().unwrap();
-        let text = config.replace("$BACKUPS", &dir.path().join("backups").display().to_string());
+        let text = config.replace(
+            "$BACKUPS",
+            &dir.path().join("backups").display().to_string(),
+        );
         std::fs::write(dir.path().join("config.toml"), text).unwrap();
         Case { dir }
     }
 
     fn default() -> Case {
-        Case::new("[milvus]\naddress = \"127.0.0.1:1\"\n\n[backup.storage]\nprovider = \"fs\"\nroot = \"$BACKUPS\"\n")
+        Case::new(
+            "[milvus]\naddress = \"127.0.0.1:1\"\n\n[backup.storage]\nprovider = \"fs\"\nroot = \"$BACKUPS\"\n",
+        )
     }
 
     fn run(&self, args: &[&str]) -> (Output, String) {
@@ -30,15 +35,27 @@ impl Case {
             .args(args)
             .output()
             .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         (out, text)
     }
 
     fn fails(&self, args: &[&str], expect: &[&str]) -> String {
         let (out, text) = self.run(args);
-        assert!(!out.status.success(), "`{}` should fail:\n{text}", args.join(" "));
+        assert!(
+            !out.status.success(),
+            "`{}` should fail:\n{text}",
+            args.join(" ")
+        );
         for e in expect {
-            assert!(text.contains(e), "`{}`: expected {e:?} in:\n{text}", args.join(" "));
+            assert!(
+                text.contains(e),
+                "`{}`: expected {e:?} in:\n{text}",
+                args.join(" ")
+            );
         }
         assert!(!text.contains("panicked"), "{text}");
         text
@@ -50,7 +67,9 @@ impl Case {
 }
 
 fn is_empty_or_missing(p: &Path) -> bool {
-    std::fs::read_dir(p).map(|mut d| d.next().is_none()).unwrap_or(true)
+    std::fs::read_dir(p)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(true)
 }
 
 #[test]
@@ -58,15 +77,33 @@ fn unreachable_milvus_is_named_quickly() {
     let case = Case::default();
     let start = Instant::now();
     case.fails(&["check"], &["127.0.0.1:1"]);
-    case.fails(&["create", "-n", "b1"], &["cannot connect to Milvus at 127.0.0.1:1", "hint:"]);
-    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
-    assert!(is_empty_or_missing(&case.backups()), "a failed create left files");
+    case.fails(
+        &["create", "-n", "b1"],
+        &["cannot connect to Milvus at 127.0.0.1:1", "hint:"],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        is_empty_or_missing(&case.backups()),
+        "a failed create left files"
+    );
 }
 
 #[test]
 fn bad_backup_names_are_refused_before_anything_happens() {
     let case = Case::default();
-    for name in ["a/b", "../x", "..", "has space", "ünï", "9starts_with_digit", &"x".repeat(129)] {
+    for name in [
+        "a/b",
+        "../x",
+        "..",
+        "has space",
+        "ünï",
+        "9starts_with_digit",
+        &"x".repeat(129),
+    ] {
         case.fails(&["create", "-n", name], &["backup name"]);
         case.fails(&["restore", "-n", name], &["backup name"]);
         case.fails(&["delete", "-n", name, "--yes"], &["backup name"]);
@@ -86,7 +123,11 @@ fn unknown_backup_is_reported() {
 fn delete_needs_confirmation() {
     let case = Case::default();
     std::fs::create_dir_all(case.backups().join("keep/meta")).unwrap();
-    std::fs::write(case.backups().join("keep/meta/backup_meta.json"), "{\"name\":\"keep\"}").unwrap();
+    std::fs::write(
+        case.backups().join("keep/meta/backup_meta.json"),
+        "{\"name\":\"keep\"}",
+    )
+    .unwrap();
     case.fails(&["delete", "-n", "keep"], &["--yes"]);
     assert!(case.backups().join("keep/meta/backup_meta.json").exists());
 }
@@ -134,7 +175,11 @@ fn secrets_stay_out_of_output() {
     for args in [&["check"][..], &["list"][..], &["create", "-n", "b1"][..]] {
         let (_, text) = case.run(args);
         for secret in ["Sup3rSecretPw", "AKIDSECRETID", "VerySecretKey"] {
-            assert!(!text.contains(secret), "`{}` printed a secret:\n{text}", args.join(" "));
+            assert!(
+                !text.contains(secret),
+                "`{}` printed a secret:\n{text}",
+                args.join(" ")
+            );
         }
     }
     let log = std::fs::read_to_string(case.dir.path().join("log")).unwrap_or_default();

@@ -4,13 +4,17 @@ use super::discover::{describe, select_collections};
 use super::files::{PlannedFile, segment_entry, segment_files};
 use crate::filter::Filter;
 use crate::format::{self, BackupInfo, BackupState, STATE_SUCCESS};
+use crate::lock::BackupLock;
 use crate::milvus::{MilvusClient, SegmentInfo};
 use crate::names::validate_backup_name;
 use crate::progress::{Phase, ProgressSender};
 use crate::storage::{Store, copy_file};
+use crate::test_hooks;
 use crate::{Error, Result};
 use futures::{StreamExt, TryStreamExt};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_util::sync::CancellationToken;
 
 pub struct CreateOptions {
@@ -18,6 +22,8 @@ pub struct CreateOptions {
     pub filter: Filter,
     /// Files copied at once.
     pub parallelism: usize,
+    /// Finish an incomplete backup of this name instead of refusing it.
+    pub resume: bool,
 }
 
 /// What a finished backup holds.
@@ -29,11 +35,19 @@ pub struct CreateSummary {
     pub files: usize,
     pub bytes: u64,
     pub rows: i64,
+    /// Files a resumed run found already copied (and proved by their checksum), not copied again.
+    pub reused_files: usize,
     pub warnings: Vec<String>,
 }
 
 /// Takes a backup of the collections `opts.filter` selects. Data is copied first and the
-/// metadata written last, so an interrupted run never looks like a complete backup.
+/// metadata written last, so an interrupted run never looks like a complete backup. The backup
+/// name is locked (see [`crate::lock`]) for the whole run.
+///
+/// With `opts.resume`, an incomplete backup of that name is finished: the segment list is taken
+/// again, files an earlier run copied are kept when their size and CRC-32C (read back once)
+/// match what that run recorded, the rest are copied, and files of segments that no longer
+/// exist are removed.
 pub async fn create_backup(
     client: &MilvusClient,
     milvus: &Store,
@@ -43,18 +57,65 @@ pub async fn create_backup(
     cancel: &CancellationToken,
 ) -> Result<CreateSummary> {
     validate_backup_name(&opts.name)?;
-    match format::read_backup_state(backups, &opts.name).await {
-        Ok(BackupState::Missing) => {}
-        Ok(BackupState::Complete(_)) => {
+    let op = if opts.resume {
+        "create --resume"
+    } else {
+        "create"
+    };
+    let lock = BackupLock::acquire(backups, &opts.name, op).await?;
+    let lock_warning = lock.warning.clone();
+    if let Some(w) = &lock_warning {
+        progress.message(w.clone());
+    }
+    let result = create_locked(client, milvus, backups, opts, progress, cancel).await;
+    let released = lock.release().await;
+    let mut summary = result?;
+    summary.warnings.splice(0..0, lock_warning);
+    if let Err(e) = released {
+        summary.warnings.push(format!(
+            "the backup is complete, but its lock was not removed: {e}"
+        ));
+    }
+    Ok(summary)
+}
+
+async fn create_locked(
+    client: &MilvusClient,
+    milvus: &Store,
+    backups: &mut Store,
+    opts: &CreateOptions,
+    progress: &ProgressSender,
+    cancel: &CancellationToken,
+) -> Result<CreateSummary> {
+    match (
+        format::read_backup_state(backups, &opts.name).await,
+        opts.resume,
+    ) {
+        (Ok(BackupState::Missing), false) | (Ok(BackupState::Incomplete), true) => {}
+        (Ok(BackupState::Missing), true) => {
+            return Err(Error::backup(
+                &opts.name,
+                "there is no incomplete backup of this name to resume; run create without --resume",
+            ));
+        }
+        (Ok(BackupState::Complete(_)), _) => {
             return Err(Error::backup(
                 &opts.name,
                 "a backup with this name already exists; choose another name or delete it first",
             ));
         }
-        Ok(BackupState::Incomplete) | Err(_) => {
+        (Ok(BackupState::Incomplete), false) => {
             return Err(Error::backup(
                 &opts.name,
-                "an incomplete backup with this name exists (an earlier run was interrupted); delete it with `delete -n NAME --yes` or choose another name",
+                "an incomplete backup with this name exists (an earlier run was interrupted); finish it with `create -n NAME --resume`, delete it with `delete -n NAME --yes`, or choose another name",
+            ));
+        }
+        (Err(e), _) => {
+            return Err(Error::backup(
+                &opts.name,
+                format!(
+                    "a backup with this name exists but cannot be read ({e}); delete it with `delete -n NAME --yes` or choose another name"
+                ),
             ));
         }
     }
@@ -155,13 +216,29 @@ pub async fn create_backup(
     progress.phase(Phase::Copying);
     backups.create_root()?;
     let backups = &*backups;
+    let journal = if opts.resume {
+        read_journal(backups, &opts.name).await?
+    } else {
+        HashMap::new()
+    };
+    let copied_count = AtomicU64::new(0);
+    let reused_count = AtomicU64::new(0);
     let mut entries = Vec::with_capacity(segments.len());
-    for ((coll_index, seg), files) in segments.iter().zip(plans) {
+    for ((coll_index, seg), files) in segments.iter().zip(plans.iter().cloned()) {
         check_cancel(cancel)?;
         progress.update(|p| p.current = Some(collections[*coll_index].qualified_name()));
+        let (journal, copied_count, reused_count) = (&journal, &copied_count, &reused_count);
         let copied: Vec<(PlannedFile, u32)> = futures::stream::iter(files)
             .map(|f| async move {
                 check_cancel(cancel)?;
+                if let Some(crc) = already_copied(backups, journal, &f).await? {
+                    progress.update(|p| {
+                        p.files.done += 1;
+                        p.bytes.done += f.size;
+                    });
+                    reused_count.fetch_add(1, Ordering::Relaxed);
+                    return Ok((f, crc));
+                }
                 let done = copy_file(milvus, &f.src_key, backups, &f.dst_key, |n| {
                     progress.update(|p| p.bytes.done += n)
                 })
@@ -178,14 +255,21 @@ pub async fn create_backup(
                     });
                 }
                 progress.update(|p| p.files.done += 1);
+                test_hooks::after_files(copied_count.fetch_add(1, Ordering::Relaxed) + 1).await;
                 Ok::<_, Error>((f, done.crc32c))
             })
             .buffer_unordered(opts.parallelism.max(1))
             .try_collect()
             .await?;
+        write_journal(backups, &opts.name, seg, &copied).await?;
         entries.push((*coll_index, segment_entry(milvus, seg, &copied)));
         progress.update(|p| p.segments.done += 1);
     }
+    if opts.resume {
+        remove_orphans(backups, &opts.name, &plans).await?;
+    }
+    check_cancel(cancel)?;
+    test_hooks::before_metadata().await;
 
     progress.phase(Phase::WritingMetadata);
     for (i, entry) in entries {
@@ -235,6 +319,12 @@ pub async fn create_backup(
         ..info
     };
     format::write_backup(backups, &opts.name, &info).await?;
+    if let Err(e) = backups.delete_prefix(&journal_dir(&opts.name)).await {
+        warnings.push(format!(
+            "the backup is complete, but its resume journal {} was not removed: {e}",
+            journal_dir(&opts.name)
+        ));
+    }
     progress.update(|p| {
         p.collections.done = p.collections.total;
         p.current = None;
@@ -247,6 +337,7 @@ pub async fn create_backup(
         files: total_files,
         bytes: total_bytes,
         rows: info.total_rows(),
+        reused_files: reused_count.into_inner() as usize,
         warnings,
     })
 }
@@ -257,4 +348,99 @@ fn check_cancel(cancel: &CancellationToken) -> Result<()> {
     } else {
         Ok(())
     }
+}
+
+/// Where a run records each segment as soon as its files are copied: what `--resume` trusts.
+/// Inside the backup directory (so `delete` removes it) but outside `meta/` and `binlogs/`,
+/// where no reader of the shared layout looks. Removed once the metadata is written.
+pub fn journal_dir(name: &str) -> String {
+    format!("{name}/mbt_resume")
+}
+
+/// One copied file as the journal records it.
+#[derive(Serialize, Deserialize)]
+struct JournalFile {
+    key: String,
+    size: u64,
+    crc32c: u32,
+}
+
+async fn write_journal(
+    backups: &Store,
+    name: &str,
+    seg: &SegmentInfo,
+    copied: &[(PlannedFile, u32)],
+) -> Result<()> {
+    let files: Vec<JournalFile> = copied
+        .iter()
+        .map(|(f, crc)| JournalFile {
+            key: f.dst_key.clone(),
+            size: f.size,
+            crc32c: *crc,
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&files)
+        .map_err(|e| Error::backup(name, format!("cannot encode the resume journal: {e}")))?;
+    let key = format!(
+        "{}/{}_{}_{}.json",
+        journal_dir(name),
+        seg.collection_id,
+        seg.partition_id,
+        seg.id
+    );
+    backups.write(&key, bytes).await
+}
+
+/// Every file an earlier run recorded as copied: key -> (size, CRC-32C). Unreadable journal
+/// entries are ignored (their files are copied again).
+async fn read_journal(backups: &Store, name: &str) -> Result<HashMap<String, (u64, u32)>> {
+    let mut out = HashMap::new();
+    for f in backups.list_files(&journal_dir(name)).await? {
+        let Some(bytes) = backups.read(&f.key).await? else {
+            continue;
+        };
+        match serde_json::from_slice::<Vec<JournalFile>>(&bytes) {
+            Ok(files) => out.extend(files.into_iter().map(|j| (j.key, (j.size, j.crc32c)))),
+            Err(e) => tracing::warn!("ignoring unreadable resume journal {}: {e}", f.key),
+        }
+    }
+    Ok(out)
+}
+
+/// The CRC-32C of `f` if an earlier run copied it completely: the journal records it with the
+/// size listed now, and the file in the backup reads back to that size and checksum.
+async fn already_copied(
+    backups: &Store,
+    journal: &HashMap<String, (u64, u32)>,
+    f: &PlannedFile,
+) -> Result<Option<u32>> {
+    let Some(&(size, crc)) = journal.get(&f.dst_key) else {
+        return Ok(None);
+    };
+    if size != f.size {
+        return Ok(None);
+    }
+    match backups.checksum(&f.dst_key).await? {
+        Some(read) if read.size == size && read.crc32c == crc => Ok(Some(crc)),
+        _ => {
+            tracing::info!(
+                "{}: recorded copy does not read back; copying again",
+                f.dst_key
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Removes data files of the backup that the current plan does not hold (segments compacted
+/// away since the interrupted run).
+async fn remove_orphans(backups: &Store, name: &str, plans: &[Vec<PlannedFile>]) -> Result<()> {
+    let wanted: HashSet<&str> = plans.iter().flatten().map(|f| f.dst_key.as_str()).collect();
+    for f in backups.list_files(&format!("{name}/binlogs")).await? {
+        if !wanted.contains(f.key.as_str()) {
+            tracing::info!("resume: removing {} (its segment no longer exists)", f.key);
+            backups.delete(&f.key).await?;
+        }
+    }
+    Ok(())
 }

@@ -57,6 +57,10 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Show which Milvus versions a backup can be restored into.
     Compat(CompatArgs),
+    /// Check that a backup's files are all there and unchanged (sizes and CRC-32C checksums).
+    Verify(VerifyArgs),
+    /// Remove the lock of a backup whose operation died (it names the operation that held it).
+    Unlock(UnlockArgs),
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +71,28 @@ pub struct CreateArgs {
     /// Collections to back up: coll, db.coll or db.*, comma-separated (default: all).
     #[arg(long, value_name = "P,...")]
     pub filter: Option<String>,
+    /// Finish an incomplete backup of this name: files already copied and proved by their
+    /// checksum are kept, the rest is copied, then the metadata is written.
+    #[arg(long, requires = "name")]
+    pub resume: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[arg(short, long)]
+    pub name: String,
+    /// Check only that every file exists with its recorded size (no reading).
+    #[arg(long)]
+    pub quick: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UnlockArgs {
+    #[arg(short, long)]
+    pub name: String,
 }
 
 #[derive(Args, Debug)]
@@ -119,6 +145,9 @@ pub struct RestoreArgs {
     /// Print the plan and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Restore even if the backup's files fail the pre-restore check (missing or wrong size).
+    #[arg(long)]
+    pub skip_verify: bool,
 }
 
 #[derive(Args, Debug)]

@@ -28,6 +28,7 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         name,
         filter,
         parallelism: ctx.config.backup.parallelism,
+        resume: args.resume,
     };
     let (tx, watch) = ProgressSender::new();
     let cancel = CancellationToken::new();
@@ -45,6 +46,13 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
     .await?;
     for w in &summary.warnings {
         eprintln!("warning: {w}");
+    }
+    if args.resume {
+        println!(
+            "resumed: {} file(s) were already copied and matched their checksums; {} copied now",
+            summary.reused_files,
+            summary.files - summary.reused_files
+        );
     }
     println!(
         "backup {} created: {} collection(s), {} segment(s), {} rows, {} file(s), {} in {}",

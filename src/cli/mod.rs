@@ -10,6 +10,7 @@ mod output;
 mod progress_view;
 mod restore_cmd;
 mod store_cmds;
+mod verify_cmd;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -17,6 +18,15 @@ use std::process::ExitCode;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let Some(command) = &cli.command else {
+        // No subcommand: the terminal UI, which sets up its own logging and runtime.
+        return crate::tui::run(crate::tui::Launch {
+            config: cli.global.config.clone(),
+            overrides: cli.global.overrides.clone(),
+            cluster: cli.global.cluster.clone(),
+            log_file: cli.global.log_file.clone(),
+        });
+    };
     let _log_guard = match logging::init(cli.global.log_file.as_deref()) {
         Ok(g) => g,
         Err(e) => {
@@ -35,13 +45,9 @@ pub fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        match &cli.command {
-            None => {
-                output::no_subcommand();
-                Ok(())
-            }
-            Some(Command::Compat(a)) => compat_cmd::run(a),
-            Some(cmd) => {
+        match command {
+            Command::Compat(a) => compat_cmd::run(a),
+            cmd => {
                 let ctx = context::Context::load(&cli.global)?;
                 match cmd {
                     Command::Check => check::run(&ctx).await,
@@ -50,6 +56,8 @@ pub fn main() -> ExitCode {
                     Command::Get(a) => store_cmds::get(&ctx, a).await,
                     Command::Delete(a) => store_cmds::delete(&ctx, a).await,
                     Command::Restore(a) => restore_cmd::run(&ctx, a).await,
+                    Command::Verify(a) => verify_cmd::run(&ctx, a).await,
+                    Command::Unlock(a) => verify_cmd::unlock(&ctx, a).await,
                     Command::Compat(_) => unreachable!("handled above"),
                 }
             }

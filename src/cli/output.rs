@@ -10,13 +10,6 @@ pub fn print_error(e: &Error) {
     }
 }
 
-pub fn no_subcommand() {
-    eprintln!(
-        "The terminal UI is not part of this build yet. Use a subcommand:\n  \
-         check, create, list, get, delete, restore, compat   (see --help)"
-    );
-}
-
 /// `1536` -> `1.5 KiB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -8,7 +8,7 @@ use milvus_backup_tui::Result;
 use milvus_backup_tui::filter::{Filter, Naming};
 use milvus_backup_tui::progress::ProgressSender;
 use milvus_backup_tui::restore::{
-    CollectionOutcome, RestoreOptions, RestorePlan, plan_restore, run_restore,
+    CollectionOutcome, RestoreOptions, RestorePlan, check_backup, plan_restore_checked, run_restore,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -25,11 +25,15 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         create_indexes: !args.no_index,
         load: args.load,
         parallelism: ctx.config.backup.parallelism,
+        skip_verify: args.skip_verify,
     };
     let backups = ctx.backup_store()?;
     let milvus = ctx.milvus_store()?;
+    // The backup is read and its files checked before any server is contacted: a backup that
+    // cannot be restored is refused without touching the target.
+    let checked = check_backup(&backups, &opts, &ProgressSender::discard()).await?;
     let client = ctx.connect().await?;
-    let plan = plan_restore(&client, &backups, &milvus, &opts).await?;
+    let plan = plan_restore_checked(&client, &backups, &milvus, &opts, checked).await?;
     if args.dry_run {
         print_plan(&plan, &opts);
         println!("dry run: nothing was changed");

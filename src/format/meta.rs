@@ -234,6 +234,72 @@ pub struct Binlog {
     pub crc32c: Option<String>,
 }
 
+/// One data file of a backup as its metadata records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedFile {
+    /// Key in the backup storage, built from ids only (never from `log_path`).
+    pub key: String,
+    pub size: u64,
+    /// The recorded CRC-32C, when the writer recorded one (this tool does; milvus-backup does
+    /// not). `Err` holds a recorded value that is not 8 hex digits.
+    pub crc32c: Option<Result<u32, String>>,
+}
+
+impl Binlog {
+    /// The log id: recorded, or the last component of its source path (older writers).
+    pub fn id(&self) -> i64 {
+        if self.log_id != 0 {
+            return self.log_id;
+        }
+        self.log_path
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The recorded CRC-32C, parsed.
+    pub fn recorded_crc(&self) -> Option<Result<u32, String>> {
+        self.crc32c.as_ref().map(|h| {
+            if h.len() == 8 {
+                u32::from_str_radix(h, 16).map_err(|_| h.clone())
+            } else {
+                Err(h.clone())
+            }
+        })
+    }
+}
+
+impl SegmentBackup {
+    /// Every insert and delta log of this segment, with the key it has in backup `backup`.
+    pub fn files(&self, backup: &str) -> Vec<RecordedFile> {
+        let (c, p, g, s) = (
+            self.collection_id,
+            self.partition_id,
+            self.group(),
+            self.segment_id,
+        );
+        let file = |key: String, b: &Binlog| RecordedFile {
+            key,
+            size: b.log_size.max(0) as u64,
+            crc32c: b.recorded_crc(),
+        };
+        let mut out = Vec::new();
+        for field in &self.binlogs {
+            for b in &field.binlogs {
+                let key = super::insert_log_key(backup, c, p, g, s, field.field_id, b.id());
+                out.push(file(key, b));
+            }
+        }
+        for field in &self.deltalogs {
+            for b in &field.binlogs {
+                out.push(file(super::delta_log_key(backup, c, p, g, s, b.id()), b));
+            }
+        }
+        out
+    }
+}
+
 impl BackupInfo {
     pub fn total_rows(&self) -> i64 {
         self.collection_backups

@@ -4,5 +4,8 @@ mod plan;
 mod run;
 mod stage;
 
-pub use plan::{PlannedCollection, RestoreOptions, RestorePlan, plan_restore};
+pub use plan::{
+    CheckedBackup, PlannedCollection, RestoreOptions, RestorePlan, check_backup, plan_restore,
+    plan_restore_checked,
+};
 pub use run::{CollectionOutcome, CollectionReport, RestoreReport, run_restore};

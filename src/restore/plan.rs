@@ -4,7 +4,9 @@ use crate::compat::{Cell, Matrix, Verdict};
 use crate::filter::{Filter, Naming};
 use crate::format::{self, BackupInfo, CollectionBackup, db_or_default};
 use crate::milvus::MilvusClient;
+use crate::progress::ProgressSender;
 use crate::storage::Store;
+use crate::verify::{VerifyMode, refusal, verify_collections};
 use crate::{Error, Result};
 
 pub struct RestoreOptions {
@@ -15,6 +17,8 @@ pub struct RestoreOptions {
     pub create_indexes: bool,
     pub load: bool,
     pub parallelism: usize,
+    /// Restore without the pre-restore check of the backup's files (existence and size).
+    pub skip_verify: bool,
 }
 
 /// One collection to restore.
@@ -71,16 +75,72 @@ impl RestorePlan {
 }
 
 /// Reads the backup and the target, and works out what a restore would do. Fails, having
-/// changed nothing, on an incomplete backup, a refused version pair, bad or colliding names,
-/// and existing target collections (unless `drop_existing`).
+/// changed nothing, on an incomplete backup, a backup whose files fail the quick check (unless
+/// `skip_verify`), a refused version pair, bad or colliding names, and existing target
+/// collections (unless `drop_existing`).
 pub async fn plan_restore(
     client: &MilvusClient,
     backups: &Store,
     milvus: &Store,
     opts: &RestoreOptions,
 ) -> Result<RestorePlan> {
+    let checked = check_backup(backups, opts, &ProgressSender::discard()).await?;
+    plan_restore_checked(client, backups, milvus, opts, checked).await
+}
+
+/// A backup read and checked for a restore, before any server is contacted.
+#[derive(Clone, Debug)]
+pub struct CheckedBackup {
+    pub backup: BackupInfo,
+    pub warnings: Vec<String>,
+}
+
+/// Everything about a restore that needs no server: the backup reads and is complete, the
+/// filter and the renames fit it, and the chosen collections' files exist with their recorded
+/// sizes (the quick check; `skip_verify` skips it with a warning).
+pub async fn check_backup(
+    backups: &Store,
+    opts: &RestoreOptions,
+    progress: &ProgressSender,
+) -> Result<CheckedBackup> {
     crate::names::validate_backup_name(&opts.name)?;
     let backup = format::read_backup(backups, &opts.name).await?;
+    let chosen = choose(&backup, opts)?;
+    let mut warnings = Vec::new();
+    if opts.skip_verify {
+        let w = format!(
+            "--skip-verify: the files of backup '{}' were not checked before this restore; a missing or damaged file will fail the import",
+            opts.name
+        );
+        tracing::warn!("{w}");
+        warnings.push(w);
+    } else {
+        let report = verify_collections(
+            backups,
+            &opts.name,
+            &chosen,
+            VerifyMode::Quick,
+            opts.parallelism.max(1) * 4,
+            progress,
+        )
+        .await?;
+        if !report.is_ok() {
+            return Err(refusal(&report));
+        }
+        if report.without_checksum > 0 {
+            tracing::info!(
+                "backup '{}': {} file(s) carry no recorded checksum (written by another tool): sizes checked",
+                opts.name,
+                report.without_checksum
+            );
+        }
+    }
+    Ok(CheckedBackup { backup, warnings })
+}
+
+/// The collections of `backup` that `opts` selects; refuses a filter that matches nothing and
+/// renames that collide.
+fn choose<'a>(backup: &'a BackupInfo, opts: &RestoreOptions) -> Result<Vec<&'a CollectionBackup>> {
     let all: Vec<(String, String)> = backup
         .collection_backups
         .iter()
@@ -125,7 +185,22 @@ pub async fn plan_restore(
         .collect();
     opts.naming.check_collisions(&sources)?;
 
-    let mut warnings = Vec::new();
+    Ok(chosen)
+}
+
+/// [`plan_restore`] for a backup [`check_backup`] has already read and checked.
+pub async fn plan_restore_checked(
+    client: &MilvusClient,
+    backups: &Store,
+    milvus: &Store,
+    opts: &RestoreOptions,
+    checked: CheckedBackup,
+) -> Result<RestorePlan> {
+    let CheckedBackup {
+        backup,
+        mut warnings,
+    } = checked;
+    let chosen = choose(&backup, opts)?;
     let matrix = Matrix::load();
     let compat = matrix.check(&backup.milvus_version, client.server_version())?;
     match compat.verdict {

@@ -1,7 +1,7 @@
 //! Where Milvus reads a backup's files from during import, and staging them there when the
 //! backup lives where the target Milvus cannot read.
 
-use crate::format::{self, Binlog, CollectionBackup, SegmentBackup};
+use crate::format::{self, CollectionBackup, SegmentBackup};
 use crate::storage::{Store, join_key};
 
 /// The prefix inside Milvus's storage that staged files go under, one per restore run.
@@ -18,44 +18,13 @@ pub fn staged_key(root: &str, backup: &str, key: &str) -> String {
     join_key(root, key.strip_prefix(backup).unwrap_or(key))
 }
 
-/// A binlog's id: recorded, or the last component of its source path (older writers).
-pub fn binlog_id(b: &Binlog) -> i64 {
-    if b.log_id != 0 {
-        return b.log_id;
-    }
-    b.log_path
-        .rsplit('/')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
-}
-
-/// Every file of a segment as a backup key, with its recorded size.
+/// Every file of a segment as a backup key, with its recorded size. Keys are built from ids,
+/// never from the recorded `log_path`.
 pub fn segment_keys(backup: &str, seg: &SegmentBackup) -> Vec<(String, u64)> {
-    let (c, p, g, s) = (
-        seg.collection_id,
-        seg.partition_id,
-        seg.group(),
-        seg.segment_id,
-    );
-    let mut keys = Vec::new();
-    for field in &seg.binlogs {
-        for b in &field.binlogs {
-            keys.push((
-                format::insert_log_key(backup, c, p, g, s, field.field_id, binlog_id(b)),
-                b.log_size.max(0) as u64,
-            ));
-        }
-    }
-    for field in &seg.deltalogs {
-        for b in &field.binlogs {
-            keys.push((
-                format::delta_log_key(backup, c, p, g, s, binlog_id(b)),
-                b.log_size.max(0) as u64,
-            ));
-        }
-    }
-    keys
+    seg.files(backup)
+        .into_iter()
+        .map(|f| (f.key, f.size))
+        .collect()
 }
 
 /// All files of a collection as backup keys with sizes.
@@ -106,7 +75,7 @@ impl ImportSource<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::FieldBinlog;
+    use crate::format::{Binlog, FieldBinlog};
 
     #[test]
     fn keys_come_from_ids_never_from_recorded_paths() {

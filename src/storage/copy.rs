@@ -61,3 +61,22 @@ pub async fn copy_file(
     }
     Ok(CopiedFile { size, crc32c: crc })
 }
+
+impl Store {
+    /// Reads `key` once, start to end, and returns its size and CRC-32C; `None` if the file
+    /// does not exist. Used by `verify` and by `create --resume` to prove a file's content.
+    pub async fn checksum(&self, key: &str) -> Result<Option<CopiedFile>> {
+        let key = checked_key(key)?;
+        if self.size(&key).await?.is_none() {
+            return Ok(None);
+        }
+        let mut stream = std::pin::pin!(self.reader(&key).await?);
+        let mut crc = 0u32;
+        let mut size = 0u64;
+        while let Some(chunk) = stream.try_next().await? {
+            crc = crc32c::crc32c_append(crc, &chunk);
+            size += chunk.len() as u64;
+        }
+        Ok(Some(CopiedFile { size, crc32c: crc }))
+    }
+}

@@ -1,0 +1,94 @@
+//! What the user or a background task asks of the model: every change goes through an
+//! [`Action`] handed to [`super::update::update`].
+
+use super::state::{CollectionsData, LogLine};
+use milvus_backup_tui::catalog::BackupEntry;
+use milvus_backup_tui::jobs::{JobHandle, JobId, JobResult};
+use milvus_backup_tui::progress::Progress;
+use milvus_backup_tui::restore::RestorePlan;
+use std::time::Duration;
+use tui_input::InputRequest;
+
+use super::state::Screen;
+
+#[derive(Debug)]
+pub enum Action {
+    // Movement and selection, read according to the screen or dialog in front.
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Enter,
+    Back,
+    Toggle,
+    NextScreen,
+    PrevScreen,
+    GoTo(Screen),
+    /// Edit the text field in focus.
+    Edit(InputRequest),
+    /// A one-letter command (`b` back up, `d` delete, `r` refresh or retry, ...).
+    Key(char),
+    /// `y`/`n` in a confirmation.
+    Confirm(bool),
+    Help,
+    Quit,
+    /// Ctrl-C: quit now, cancelling running jobs.
+    Interrupt,
+    /// Open the back-up dialog offering this default name.
+    OpenBackupDialog {
+        default_name: String,
+    },
+
+    // From the background.
+    Connected {
+        address: String,
+        version: String,
+    },
+    ConnectFailed {
+        address: String,
+        error: String,
+    },
+    CollectionsLoaded(CollectionsData),
+    BackupsLoaded(Vec<BackupEntry>),
+    BackupDeleted {
+        name: String,
+        files: usize,
+    },
+    CallFailed {
+        what: String,
+        error: String,
+    },
+    PlanReady(Box<RestorePlan>),
+    PlanFailed(String),
+    JobStarted(JobStartedInfo),
+    JobProgress {
+        id: JobId,
+        progress: Box<Progress>,
+        elapsed: Duration,
+    },
+    JobFinished {
+        id: JobId,
+        result: Box<JobResult>,
+    },
+    Log(Vec<LogLine>),
+}
+
+/// What the model keeps of a started job (the handle itself stays with the executor).
+#[derive(Debug, Clone)]
+pub struct JobStartedInfo {
+    pub id: JobId,
+    pub kind: milvus_backup_tui::jobs::JobKind,
+}
+
+impl From<&JobHandle> for JobStartedInfo {
+    fn from(h: &JobHandle) -> Self {
+        JobStartedInfo {
+            id: h.id,
+            kind: h.kind.clone(),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Every screen and dialog drawn into a `TestBackend` at 80×24 and 120×40, compared with the
+//! stored snapshots in `tests/snapshots/`. Models come from [`super::fixtures`].
+
+use super::action::Action;
+use super::fixtures;
+use super::state::{BackupDialog, Dialog, Model, PlanView, Screen, WizardStep};
+use super::update::update;
+use super::view::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+fn snap(name: &str, m: &Model) {
+    for (w, h) in SIZES {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        t.draw(|f| view(m, f)).expect("draw");
+        insta::with_settings!({
+            snapshot_path => "../../tests/snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("tui_{name}_{w}x{h}"), t.backend());
+        });
+    }
+}
+
+fn on(screen: Screen) -> Model {
+    let mut m = fixtures::model();
+    m.screen = screen;
+    m
+}
+
+#[test]
+fn collections_screen() {
+    let mut m = on(Screen::Collections);
+    m.collections.cursor = 1;
+    let _ = update(&mut m, Action::Toggle);
+    let _ = update(&mut m, Action::Enter);
+    let _ = update(&mut m, Action::Down);
+    let _ = update(&mut m, Action::Down);
+    let _ = update(&mut m, Action::Down);
+    let _ = update(&mut m, Action::Toggle);
+    snap("collections", &m);
+    let _ = update(&mut m, Action::Key('s'));
+    snap("collections_schema", &m);
+}
+
+#[test]
+fn backup_dialog() {
+    let mut m = on(Screen::Collections);
+    m.collections.selected.insert("default.books".into());
+    m.collections.selected.insert("default.movies".into());
+    let _ = update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "backup_2026_01_01_00_00_00_0".into(),
+        },
+    );
+    snap("backup_dialog", &m);
+    if let Some(Dialog::BackUp(BackupDialog { input, .. })) = &mut m.dialog {
+        *input = tui_input::Input::new("bad name!".into());
+    }
+    let _ = update(
+        &mut m,
+        Action::Edit(tui_input::InputRequest::InsertChar('x')),
+    );
+    snap("backup_dialog_invalid", &m);
+}
+
+#[test]
+fn backups_screen_and_delete() {
+    let mut m = on(Screen::Backups);
+    snap("backups", &m);
+    let _ = update(&mut m, Action::Key('d'));
+    snap("backups_confirm_delete", &m);
+    let mut m = on(Screen::Backups);
+    m.backups.cursor = 2;
+    snap("backups_incomplete", &m);
+}
+
+#[test]
+fn jobs_screen() {
+    let mut m = fixtures::model_with_jobs();
+    snap("jobs_running", &m);
+    m.jobs.cursor = 0;
+    snap("jobs_failed", &m);
+    m.jobs.cursor = 1;
+    let _ = update(&mut m, Action::Key('c'));
+    snap("jobs_confirm_cancel", &m);
+    let mut m = fixtures::model();
+    m.screen = Screen::Jobs;
+    snap("jobs_empty", &m);
+}
+
+#[test]
+fn compat_screen_with_a_refused_pair() {
+    let mut m = on(Screen::Compat);
+    // The backup of 2.3 in focus against this 2.3 cluster; the cursor on 2.3 -> 2.2 (refused).
+    m.compat.col = 0;
+    snap("compat_refused", &m);
+    assert_eq!(
+        m.compat.current().map(|c| c.verdict),
+        Some(milvus_backup_tui::compat::Verdict::Refused)
+    );
+}
+
+#[test]
+fn log_screen() {
+    let mut m = on(Screen::Log);
+    let _ = update(&mut m, Action::Log(fixtures::log_lines()));
+    snap("log", &m);
+}
+
+#[test]
+fn help_and_quit_dialogs() {
+    let mut m = on(Screen::Collections);
+    let _ = update(&mut m, Action::Help);
+    snap("help", &m);
+    let mut m = fixtures::model_with_jobs();
+    let _ = update(&mut m, Action::Quit);
+    snap("confirm_quit", &m);
+}
+
+#[test]
+fn restore_wizard_pages() {
+    for step in WizardStep::ALL {
+        let mut m = on(Screen::Backups);
+        m.dialog = Some(Dialog::Restore(Box::new(fixtures::wizard(step))));
+        snap(&format!("wizard_{}", step.title().to_lowercase()), &m);
+    }
+    let mut m = on(Screen::Backups);
+    let mut w = fixtures::wizard(WizardStep::Plan);
+    w.plan = PlanView::Failed(
+        "conflict: target collection(s) already exist on 127.0.0.1:19530: default.books_restored (nothing was changed)"
+            .into(),
+    );
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+    snap("wizard_plan_conflict", &m);
+}
+
+#[test]
+fn unreachable_server_without_a_config() {
+    let mut session = fixtures::session();
+    session.config_found = false;
+    session.config_origin = "built-in defaults".into();
+    let mut m = Model::new(session);
+    m.theme = super::theme::Theme { color: false };
+    let _ = update(
+        &mut m,
+        Action::ConnectFailed {
+            address: "127.0.0.1:19530".into(),
+            error: "cannot connect to Milvus at 127.0.0.1:19530: connection refused".into(),
+        },
+    );
+    let _ = update(&mut m, Action::BackupsLoaded(vec![]));
+    snap("unreachable", &m);
+}

@@ -1,0 +1,137 @@
+//! The Collections screen: a tree database → collection → partition, with multi-select.
+
+use std::collections::BTreeSet;
+use tui_input::Input;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CollectionsData {
+    pub dbs: Vec<DbNode>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DbNode {
+    pub name: String,
+    pub collections: Vec<CollectionNode>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CollectionNode {
+    pub name: String,
+    pub rows: i64,
+    pub segments: usize,
+    pub partitions: Vec<PartitionNode>,
+    /// One line per index: `field: TYPE METRIC`.
+    pub indexes: Vec<String>,
+    pub load_state: String,
+    pub aliases: Vec<String>,
+    /// One line per field: `name TYPE [pk] [partition key]`.
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartitionNode {
+    pub name: String,
+    pub rows: i64,
+    pub segments: usize,
+}
+
+/// One visible line of the tree, by indexes into the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeRow {
+    Db(usize),
+    Collection(usize, usize),
+    Partition(usize, usize, usize),
+}
+
+#[derive(Default)]
+pub struct CollectionsState {
+    pub data: Option<CollectionsData>,
+    pub loading: bool,
+    pub cursor: usize,
+    /// `db.collection` of expanded collections.
+    pub expanded: BTreeSet<String>,
+    /// `db.collection` of selected collections.
+    pub selected: BTreeSet<String>,
+    pub filter: Input,
+    pub filtering: bool,
+    pub show_schema: bool,
+}
+
+pub fn qualified(db: &str, coll: &str) -> String {
+    format!("{db}.{coll}")
+}
+
+impl CollectionsState {
+    fn matches(&self, coll: &str) -> bool {
+        let f = self.filter.value().trim().to_lowercase();
+        f.is_empty() || coll.to_lowercase().contains(&f)
+    }
+
+    /// The lines of the tree as shown: filtered, partitions of expanded collections.
+    pub fn rows(&self) -> Vec<TreeRow> {
+        let mut out = Vec::new();
+        let Some(data) = &self.data else {
+            return out;
+        };
+        for (d, db) in data.dbs.iter().enumerate() {
+            let colls: Vec<usize> = db
+                .collections
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| self.matches(&c.name))
+                .map(|(i, _)| i)
+                .collect();
+            if colls.is_empty() && !self.filter.value().trim().is_empty() {
+                continue;
+            }
+            out.push(TreeRow::Db(d));
+            for c in colls {
+                out.push(TreeRow::Collection(d, c));
+                let coll = &db.collections[c];
+                if self.expanded.contains(&qualified(&db.name, &coll.name)) {
+                    for p in 0..coll.partitions.len() {
+                        out.push(TreeRow::Partition(d, c, p));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn current_row(&self) -> Option<TreeRow> {
+        self.rows().get(self.cursor).copied()
+    }
+
+    /// The collection under the cursor (or owning the partition under it).
+    pub fn current_collection(&self) -> Option<(&DbNode, &CollectionNode)> {
+        let data = self.data.as_ref()?;
+        match self.current_row()? {
+            TreeRow::Db(_) => None,
+            TreeRow::Collection(d, c) | TreeRow::Partition(d, c, _) => {
+                let db = data.dbs.get(d)?;
+                Some((db, db.collections.get(c)?))
+            }
+        }
+    }
+
+    pub fn clamp_cursor(&mut self) {
+        let n = self.rows().len();
+        self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };
+    }
+
+    /// Selected collections that still exist, sorted.
+    pub fn selected_existing(&self) -> Vec<String> {
+        let Some(data) = &self.data else {
+            return vec![];
+        };
+        data.dbs
+            .iter()
+            .flat_map(|db| {
+                db.collections
+                    .iter()
+                    .map(move |c| qualified(&db.name, &c.name))
+            })
+            .filter(|q| self.selected.contains(q))
+            .collect()
+    }
+}

@@ -1,0 +1,22 @@
+//! Modal dialogs: what is in front of the screens.
+
+use super::wizard::Wizard;
+use milvus_backup_tui::jobs::JobId;
+use tui_input::Input;
+
+pub struct BackupDialog {
+    pub input: Input,
+    /// `db.collection` of what will be backed up.
+    pub collections: Vec<String>,
+    /// What is wrong with the name as typed, checked on every key.
+    pub error: Option<String>,
+}
+
+pub enum Dialog {
+    Help,
+    BackUp(BackupDialog),
+    ConfirmDelete { name: String },
+    ConfirmCancel { id: JobId, label: String },
+    ConfirmQuit { running: usize },
+    Restore(Box<Wizard>),
+}

@@ -1,0 +1,384 @@
+//! `update(&mut Model, Action) -> Vec<Command>`: the only place the model changes.
+
+use super::action::{Action, JobStartedInfo};
+use super::command::Command;
+use super::job_outcome::outcome_lines;
+use super::state::{
+    BackupDialog, Banner, Connection, Dialog, JobStatus, JobView, Model, Retry, Screen, Wizard,
+};
+use super::wizard_update::update_wizard;
+use milvus_backup_tui::names::validate_backup_name;
+use milvus_backup_tui::progress::Progress;
+use std::time::Duration;
+
+mod screens;
+
+pub(super) use screens::move_cursor as screens_move;
+
+/// Applies `action` to the model and returns what the executor must do.
+pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
+    match action {
+        Action::Connected { address, version } => {
+            m.session.address = address;
+            m.connection = Connection::Connected { version };
+            if m.banner
+                .as_ref()
+                .is_some_and(|b| b.retry == Some(Retry::Connect))
+            {
+                m.banner = None;
+            }
+            refocus_compat(m);
+            m.collections.loading = true;
+            vec![Command::LoadCollections]
+        }
+        Action::ConnectFailed { address, error } => {
+            m.session.address = address.clone();
+            m.connection = Connection::Failed {
+                error: error.clone(),
+            };
+            m.collections.loading = false;
+            let mut message = if error.contains(&address) {
+                error.clone()
+            } else {
+                format!("cannot connect to Milvus at {address}: {error}")
+            };
+            if !m.session.config_found {
+                message.push_str(
+                    "\nNo configuration file was found, so the default address was tried. Write \
+                     ./milvus-backup-tui.toml or ~/.config/milvus-backup-tui/config.toml with \
+                     [milvus] address = \"host:19530\" (see config.example.toml), or start with \
+                     --config FILE.",
+                );
+            }
+            m.banner = Some(Banner {
+                message,
+                retry: Some(Retry::Connect),
+            });
+            vec![]
+        }
+        Action::CollectionsLoaded(data) => {
+            m.collections.data = Some(data);
+            m.collections.loading = false;
+            m.collections.clamp_cursor();
+            vec![]
+        }
+        Action::BackupsLoaded(entries) => {
+            m.backups.entries = Some(entries);
+            m.backups.loading = false;
+            m.backups.clamp_cursor();
+            refocus_compat(m);
+            vec![]
+        }
+        Action::BackupDeleted { name, files } => {
+            m.notice = Some(format!("backup {name} deleted ({files} files)"));
+            m.backups.loading = true;
+            vec![Command::LoadBackups]
+        }
+        Action::CallFailed { what, error } => {
+            let retry = match what.as_str() {
+                "list collections" => {
+                    m.collections.loading = false;
+                    Some(Retry::Collections)
+                }
+                "list backups" => {
+                    m.backups.loading = false;
+                    Some(Retry::Backups)
+                }
+                _ => None,
+            };
+            m.banner = Some(Banner {
+                message: format!("{what} failed: {error}"),
+                retry,
+            });
+            vec![]
+        }
+        Action::PlanReady(plan) => {
+            if let Some(Dialog::Restore(w)) = &mut m.dialog {
+                w.plan = super::state::PlanView::Ready(plan);
+            }
+            vec![]
+        }
+        Action::PlanFailed(error) => {
+            if let Some(Dialog::Restore(w)) = &mut m.dialog {
+                w.plan = super::state::PlanView::Failed(error);
+            }
+            vec![]
+        }
+        Action::JobStarted(info) => {
+            job_started(m, info);
+            vec![]
+        }
+        Action::JobProgress {
+            id,
+            progress,
+            elapsed,
+        } => {
+            if let Some(j) = m.jobs.get_mut(id) {
+                j.progress = *progress;
+                j.elapsed = elapsed;
+            }
+            vec![]
+        }
+        Action::JobFinished { id, result } => job_finished(m, id, *result),
+        Action::Log(lines) => {
+            m.log.push(lines);
+            vec![]
+        }
+        Action::Interrupt => quit_now(m),
+        other => user_action(m, other),
+    }
+}
+
+/// Keys and commands from the user, read according to what is in front.
+fn user_action(m: &mut Model, action: Action) -> Vec<Command> {
+    m.notice = None;
+    if m.dialog.is_some() {
+        return dialog_action(m, action);
+    }
+    if let Some(cmds) = screens::filter_action(m, &action) {
+        return cmds;
+    }
+    match action {
+        Action::Help => {
+            m.dialog = Some(Dialog::Help);
+            vec![]
+        }
+        Action::Quit => {
+            let running = m.jobs.running();
+            if running > 0 {
+                m.dialog = Some(Dialog::ConfirmQuit { running });
+                vec![]
+            } else {
+                m.should_exit = true;
+                vec![Command::Exit]
+            }
+        }
+        Action::NextScreen => {
+            m.screen = m.screen.step(1);
+            vec![]
+        }
+        Action::PrevScreen => {
+            m.screen = m.screen.step(-1);
+            vec![]
+        }
+        Action::GoTo(s) => {
+            m.screen = s;
+            vec![]
+        }
+        Action::Key('r') if m.banner.as_ref().is_some_and(|b| b.retry.is_some()) => {
+            let retry = m.banner.take().and_then(|b| b.retry);
+            match retry {
+                Some(Retry::Connect) => {
+                    m.connection = Connection::Connecting;
+                    vec![Command::Connect]
+                }
+                Some(Retry::Collections) => {
+                    m.collections.loading = true;
+                    vec![Command::LoadCollections]
+                }
+                Some(Retry::Backups) => {
+                    m.backups.loading = true;
+                    vec![Command::LoadBackups]
+                }
+                None => vec![],
+            }
+        }
+        Action::Back if m.banner.is_some() => {
+            m.banner = None;
+            vec![]
+        }
+        Action::OpenBackupDialog { default_name } => open_backup_dialog(m, default_name),
+        other => screens::screen_action(m, other),
+    }
+}
+
+fn open_backup_dialog(m: &mut Model, default_name: String) -> Vec<Command> {
+    let mut collections = m.collections.selected_existing();
+    if collections.is_empty()
+        && let Some((db, c)) = m.collections.current_collection()
+    {
+        collections.push(format!("{}.{}", db.name, c.name));
+    }
+    if collections.is_empty() {
+        m.notice = Some("select collections with Space first".into());
+        return vec![];
+    }
+    let error = validate_backup_name(&default_name)
+        .err()
+        .map(|e| e.to_string());
+    m.dialog = Some(Dialog::BackUp(BackupDialog {
+        input: tui_input::Input::new(default_name),
+        collections,
+        error,
+    }));
+    vec![]
+}
+
+fn dialog_action(m: &mut Model, action: Action) -> Vec<Command> {
+    let Some(dialog) = m.dialog.take() else {
+        return vec![];
+    };
+    let (keep, cmds) = match dialog {
+        Dialog::Help => match action {
+            Action::Back | Action::Help | Action::Enter | Action::Quit => (None, vec![]),
+            _ => (Some(Dialog::Help), vec![]),
+        },
+        Dialog::BackUp(mut d) => match action {
+            Action::Back => (None, vec![]),
+            Action::Edit(req) => {
+                d.input.handle(req);
+                d.error = validate_backup_name(d.input.value().trim())
+                    .err()
+                    .map(|e| e.to_string());
+                (Some(Dialog::BackUp(d)), vec![])
+            }
+            Action::Enter if d.error.is_none() => {
+                let cmd = Command::StartBackup {
+                    name: d.input.value().trim().to_string(),
+                    collections: d.collections.clone(),
+                };
+                m.collections.selected.clear();
+                (None, vec![cmd])
+            }
+            _ => (Some(Dialog::BackUp(d)), vec![]),
+        },
+        Dialog::ConfirmDelete { name } => match action {
+            Action::Confirm(true) => (None, vec![Command::DeleteBackup(name)]),
+            Action::Confirm(false) | Action::Back => (None, vec![]),
+            _ => (Some(Dialog::ConfirmDelete { name }), vec![]),
+        },
+        Dialog::ConfirmCancel { id, label } => match action {
+            Action::Confirm(true) => {
+                if let Some(j) = m.jobs.get_mut(id)
+                    && j.status == JobStatus::Running
+                {
+                    j.status = JobStatus::Cancelling;
+                }
+                (None, vec![Command::CancelJob(id)])
+            }
+            Action::Confirm(false) | Action::Back => (None, vec![]),
+            _ => (Some(Dialog::ConfirmCancel { id, label }), vec![]),
+        },
+        Dialog::ConfirmQuit { running } => match action {
+            Action::Confirm(true) | Action::Quit => (None, quit_now(m)),
+            Action::Confirm(false) | Action::Back => (None, vec![]),
+            _ => (Some(Dialog::ConfirmQuit { running }), vec![]),
+        },
+        Dialog::Restore(mut w) => {
+            let (open, cmds) = update_wizard(&mut w, action);
+            if let Some(Command::StartRestore(_)) = cmds.first() {
+                m.screen = Screen::Jobs;
+            }
+            (open.then_some(Dialog::Restore(w)), cmds)
+        }
+    };
+    if m.dialog.is_none() {
+        m.dialog = keep;
+    }
+    cmds
+}
+
+/// Quit: cancel running jobs and leave once they have ended.
+fn quit_now(m: &mut Model) -> Vec<Command> {
+    m.quitting = true;
+    if m.jobs.running() == 0 {
+        m.should_exit = true;
+        return vec![Command::Exit];
+    }
+    for j in &mut m.jobs.jobs {
+        if j.status == JobStatus::Running {
+            j.status = JobStatus::Cancelling;
+        }
+    }
+    m.notice = Some("cancelling the running jobs before quitting...".into());
+    vec![Command::CancelAllJobs]
+}
+
+fn job_started(m: &mut Model, info: JobStartedInfo) {
+    m.jobs.jobs.push(JobView {
+        id: info.id,
+        kind: info.kind,
+        status: JobStatus::Running,
+        progress: Progress::default(),
+        elapsed: Duration::ZERO,
+        outcome: vec![],
+    });
+    m.jobs.cursor = m.jobs.jobs.len() - 1;
+    m.screen = Screen::Jobs;
+}
+
+fn job_finished(
+    m: &mut Model,
+    id: milvus_backup_tui::jobs::JobId,
+    result: milvus_backup_tui::jobs::JobResult,
+) -> Vec<Command> {
+    let mut cmds = vec![];
+    if let Some(j) = m.jobs.get_mut(id) {
+        j.status = match &result {
+            Ok(_) => JobStatus::Succeeded,
+            Err(f) if f.cancelled => JobStatus::Cancelled,
+            Err(_) => JobStatus::Failed,
+        };
+        j.outcome = outcome_lines(&result);
+        match (&j.kind, &result) {
+            (milvus_backup_tui::jobs::JobKind::Backup { .. }, _) => {
+                m.backups.loading = true;
+                cmds.push(Command::LoadBackups);
+            }
+            (milvus_backup_tui::jobs::JobKind::Restore { .. }, Ok(_))
+                if matches!(m.connection, Connection::Connected { .. }) =>
+            {
+                m.collections.loading = true;
+                cmds.push(Command::LoadCollections);
+            }
+            _ => {}
+        }
+    }
+    if m.quitting && m.jobs.running() == 0 {
+        m.should_exit = true;
+        return vec![Command::Exit];
+    }
+    cmds
+}
+
+/// Points the compatibility grid at the selected backup's version → the cluster's.
+pub(super) fn refocus_compat(m: &mut Model) {
+    let from = m
+        .backups
+        .current()
+        .and_then(|e| e.info.as_ref())
+        .map(|i| i.milvus_version.clone());
+    let to = m.server_version().map(str::to_string);
+    m.compat.focus_pair(from.as_deref(), to.as_deref());
+}
+
+/// Opens the restore wizard on a backup.
+pub(super) fn open_wizard(m: &mut Model) -> Vec<Command> {
+    let Some(entry) = m.backups.current() else {
+        return vec![];
+    };
+    let Some(info) = &entry.info else {
+        m.notice = Some(format!(
+            "backup {} is {}: it cannot be restored",
+            entry.name,
+            entry.state()
+        ));
+        return vec![];
+    };
+    let collections = info
+        .collection_backups
+        .iter()
+        .map(|c| c.qualified_name())
+        .collect();
+    let w = Wizard::new(
+        entry.name.clone(),
+        info.milvus_version.clone(),
+        collections,
+        m.session.clusters.clone(),
+    );
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+    vec![]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+//! What keys do on each screen, when no dialog is open.
+
+use super::{open_wizard, refocus_compat};
+use crate::tui::action::Action;
+use crate::tui::command::Command;
+use crate::tui::state::{Connection, Dialog, JobStatus, Model, Screen, TreeRow};
+use tui_input::InputRequest;
+
+/// Moves a cursor over `len` lines.
+pub fn move_cursor(cursor: &mut usize, len: usize, action: &Action) -> bool {
+    if len == 0 {
+        *cursor = 0;
+        return matches!(
+            action,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+        );
+    }
+    let last = len - 1;
+    *cursor = match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (*cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(10),
+        Action::PageDown => (*cursor + 10).min(last),
+        Action::Home => 0,
+        Action::End => last,
+        _ => return false,
+    };
+    true
+}
+
+/// The `/` filter of the Collections and Backups lists, while it is being typed.
+pub fn filter_action(m: &mut Model, action: &Action) -> Option<Vec<Command>> {
+    let (input, filtering) = match m.screen {
+        Screen::Collections => (&mut m.collections.filter, &mut m.collections.filtering),
+        Screen::Backups => (&mut m.backups.filter, &mut m.backups.filtering),
+        _ => return None,
+    };
+    if !*filtering {
+        return None;
+    }
+    match action {
+        Action::Edit(req) => {
+            input.handle(*req);
+        }
+        Action::Enter => *filtering = false,
+        Action::Back => {
+            input.handle(InputRequest::DeleteLine);
+            *filtering = false;
+        }
+        _ => return None,
+    }
+    m.collections.clamp_cursor();
+    m.backups.clamp_cursor();
+    Some(vec![])
+}
+
+pub fn screen_action(m: &mut Model, action: Action) -> Vec<Command> {
+    match m.screen {
+        Screen::Collections => collections(m, action),
+        Screen::Backups => backups(m, action),
+        Screen::Jobs => jobs(m, action),
+        Screen::Compat => compat(m, action),
+        Screen::Log => log(m, action),
+    }
+}
+
+fn collections(m: &mut Model, action: Action) -> Vec<Command> {
+    let rows = m.collections.rows();
+    if move_cursor(&mut m.collections.cursor, rows.len(), &action) {
+        return vec![];
+    }
+    let current = rows.get(m.collections.cursor).copied();
+    let Some(data) = &m.collections.data else {
+        return match action {
+            Action::Key('r') => reload_collections(m),
+            _ => vec![],
+        };
+    };
+    match (action, current) {
+        (Action::Enter | Action::Right, Some(TreeRow::Collection(d, c))) => {
+            let q = format!("{}.{}", data.dbs[d].name, data.dbs[d].collections[c].name);
+            if !m.collections.expanded.remove(&q) {
+                m.collections.expanded.insert(q);
+            }
+        }
+        (Action::Left, Some(TreeRow::Collection(d, c))) => {
+            let q = format!("{}.{}", data.dbs[d].name, data.dbs[d].collections[c].name);
+            m.collections.expanded.remove(&q);
+        }
+        (Action::Left, Some(TreeRow::Partition(d, c, _))) => {
+            if let Some(i) = rows.iter().position(|r| *r == TreeRow::Collection(d, c)) {
+                m.collections.cursor = i;
+            }
+        }
+        (Action::Toggle, Some(TreeRow::Collection(d, c) | TreeRow::Partition(d, c, _))) => {
+            let q = format!("{}.{}", data.dbs[d].name, data.dbs[d].collections[c].name);
+            if !m.collections.selected.remove(&q) {
+                m.collections.selected.insert(q);
+            }
+        }
+        (Action::Toggle, Some(TreeRow::Db(d))) => {
+            let names: Vec<String> = rows
+                .iter()
+                .filter_map(|r| match r {
+                    TreeRow::Collection(rd, c) if *rd == d => Some(format!(
+                        "{}.{}",
+                        data.dbs[d].name, data.dbs[d].collections[*c].name
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let all = names.iter().all(|n| m.collections.selected.contains(n));
+            for n in names {
+                if all {
+                    m.collections.selected.remove(&n);
+                } else {
+                    m.collections.selected.insert(n);
+                }
+            }
+        }
+        (Action::Key('s'), _) => m.collections.show_schema = !m.collections.show_schema,
+        (Action::Key('/'), _) => m.collections.filtering = true,
+        (Action::Key('r'), _) => return reload_collections(m),
+        _ => {}
+    }
+    vec![]
+}
+
+fn reload_collections(m: &mut Model) -> Vec<Command> {
+    match m.connection {
+        Connection::Connected { .. } => {
+            m.collections.loading = true;
+            vec![Command::LoadCollections]
+        }
+        _ => {
+            m.connection = Connection::Connecting;
+            vec![Command::Connect]
+        }
+    }
+}
+
+fn backups(m: &mut Model, action: Action) -> Vec<Command> {
+    let n = m.backups.visible().len();
+    if move_cursor(&mut m.backups.cursor, n, &action) {
+        refocus_compat(m);
+        return vec![];
+    }
+    match action {
+        Action::Enter | Action::Key('R') => open_wizard(m),
+        Action::Key('d') => {
+            if let Some(e) = m.backups.current() {
+                m.dialog = Some(Dialog::ConfirmDelete {
+                    name: e.name.clone(),
+                });
+            }
+            vec![]
+        }
+        Action::Key('r') => {
+            m.backups.loading = true;
+            vec![Command::LoadBackups]
+        }
+        Action::Key('/') => {
+            m.backups.filtering = true;
+            vec![]
+        }
+        Action::Key('c') => {
+            refocus_compat(m);
+            m.screen = Screen::Compat;
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn jobs(m: &mut Model, action: Action) -> Vec<Command> {
+    let n = m.jobs.jobs.len();
+    if move_cursor(&mut m.jobs.cursor, n, &action) {
+        return vec![];
+    }
+    if let Action::Key('c' | 'x') = action
+        && let Some(j) = m.jobs.current()
+        && j.status == JobStatus::Running
+    {
+        m.dialog = Some(Dialog::ConfirmCancel {
+            id: j.id,
+            label: j.kind.to_string(),
+        });
+    }
+    vec![]
+}
+
+fn compat(m: &mut Model, action: Action) -> Vec<Command> {
+    let n = m.compat.matrix.versions().len();
+    let c = &mut m.compat;
+    match action {
+        Action::Up => c.row = c.row.saturating_sub(1),
+        Action::Down => c.row = (c.row + 1).min(n.saturating_sub(1)),
+        Action::Left => c.col = c.col.saturating_sub(1),
+        Action::Right => c.col = (c.col + 1).min(n.saturating_sub(1)),
+        Action::Home => c.col = 0,
+        Action::End => c.col = n.saturating_sub(1),
+        Action::Key('f') => {
+            if let Some((r, col)) = c.focus {
+                c.row = r;
+                c.col = col;
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn log(m: &mut Model, action: Action) -> Vec<Command> {
+    let n = m.log.visible().len();
+    let l = &mut m.log;
+    match action {
+        Action::Up => l.scroll = (l.scroll + 1).min(n.saturating_sub(1)),
+        Action::Down => l.scroll = l.scroll.saturating_sub(1),
+        Action::PageUp => l.scroll = (l.scroll + 10).min(n.saturating_sub(1)),
+        Action::PageDown => l.scroll = l.scroll.saturating_sub(10),
+        Action::Home => l.scroll = n.saturating_sub(1),
+        Action::End => l.scroll = 0,
+        Action::Key('l') => l.next_level(),
+        _ => {}
+    }
+    vec![]
+}

@@ -1,0 +1,579 @@
+//! `update` without a terminal: an action in, the new state and the commands out.
+
+use super::update;
+use crate::tui::action::{Action, JobStartedInfo};
+use crate::tui::command::{Command, NamingChoice, RestoreSpec};
+use crate::tui::fixtures;
+use crate::tui::state::{
+    Connection, Dialog, JobStatus, NamingMode, PlanView, Retry, Screen, TreeRow, WizardStep,
+};
+use milvus_backup_tui::jobs::{JobFailure, JobId, JobKind, JobOutput};
+use milvus_backup_tui::progress::Phase;
+use std::time::Duration;
+use tui_input::InputRequest;
+
+fn typed(m: &mut crate::tui::state::Model, text: &str) {
+    for c in text.chars() {
+        update(m, Action::Edit(InputRequest::InsertChar(c)));
+    }
+}
+
+fn wizard(m: &crate::tui::state::Model) -> &crate::tui::state::Wizard {
+    match &m.dialog {
+        Some(Dialog::Restore(w)) => w,
+        _ => panic!("no wizard open"),
+    }
+}
+
+#[test]
+fn connecting_loads_collections_and_focuses_the_compat_pair() {
+    let mut m = crate::tui::state::Model::new(fixtures::session());
+    let cmds = update(
+        &mut m,
+        Action::Connected {
+            address: "h:1".into(),
+            version: "v2.3.5".into(),
+        },
+    );
+    assert_eq!(cmds, vec![Command::LoadCollections]);
+    assert!(m.collections.loading);
+    assert_eq!(m.server_version(), Some("v2.3.5"));
+    update(&mut m, Action::BackupsLoaded(fixtures::backups()));
+    assert_eq!(m.compat.focus, Some((1, 1)), "2.3 -> 2.3");
+}
+
+#[test]
+fn a_failed_connection_shows_a_banner_that_retries() {
+    let mut m = crate::tui::state::Model::new(fixtures::session());
+    update(
+        &mut m,
+        Action::ConnectFailed {
+            address: "127.0.0.1:19530".into(),
+            error: "refused".into(),
+        },
+    );
+    assert!(matches!(m.connection, Connection::Failed { .. }));
+    let b = m.banner.clone().expect("banner");
+    assert!(b.message.contains("127.0.0.1:19530"));
+    assert_eq!(b.retry, Some(Retry::Connect));
+    assert_eq!(update(&mut m, Action::Key('r')), vec![Command::Connect]);
+    assert!(m.banner.is_none());
+    assert_eq!(m.connection, Connection::Connecting);
+}
+
+#[test]
+fn without_a_config_the_banner_says_how_to_write_one() {
+    let mut s = fixtures::session();
+    s.config_found = false;
+    let mut m = crate::tui::state::Model::new(s);
+    update(
+        &mut m,
+        Action::ConnectFailed {
+            address: "127.0.0.1:19530".into(),
+            error: "refused".into(),
+        },
+    );
+    let msg = m.banner.expect("banner").message;
+    assert!(msg.contains("milvus-backup-tui.toml"), "{msg}");
+    assert!(msg.contains("--config"), "{msg}");
+}
+
+#[test]
+fn a_failed_call_keeps_the_app_up_with_a_retry() {
+    let mut m = fixtures::model();
+    update(
+        &mut m,
+        Action::CallFailed {
+            what: "list backups".into(),
+            error: "storage down".into(),
+        },
+    );
+    assert_eq!(
+        m.banner.as_ref().and_then(|b| b.retry),
+        Some(Retry::Backups)
+    );
+    assert_eq!(update(&mut m, Action::Key('r')), vec![Command::LoadBackups]);
+    update(
+        &mut m,
+        Action::CallFailed {
+            what: "delete backup x".into(),
+            error: "denied".into(),
+        },
+    );
+    assert_eq!(update(&mut m, Action::Back), vec![]);
+    assert!(m.banner.is_none());
+}
+
+#[test]
+fn screens_cycle_with_tab_and_digits() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::NextScreen);
+    assert_eq!(m.screen, Screen::Backups);
+    update(&mut m, Action::PrevScreen);
+    update(&mut m, Action::PrevScreen);
+    assert_eq!(m.screen, Screen::Log);
+    update(&mut m, Action::GoTo(Screen::Jobs));
+    assert_eq!(m.screen, Screen::Jobs);
+}
+
+#[test]
+fn the_tree_moves_unfolds_and_selects() {
+    let mut m = fixtures::model();
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Db(0)));
+    update(&mut m, Action::Down);
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Collection(0, 0)));
+    update(&mut m, Action::Enter);
+    assert!(m.collections.expanded.contains("default.books"));
+    update(&mut m, Action::Down);
+    assert_eq!(
+        m.collections.current_row(),
+        Some(TreeRow::Partition(0, 0, 0))
+    );
+    update(&mut m, Action::Left);
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Collection(0, 0)));
+    update(&mut m, Action::Left);
+    assert!(m.collections.expanded.is_empty());
+    update(&mut m, Action::Toggle);
+    assert!(m.collections.selected.contains("default.books"));
+    update(&mut m, Action::Toggle);
+    assert!(m.collections.selected.is_empty());
+    update(&mut m, Action::End);
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Collection(1, 0)));
+    update(&mut m, Action::Down);
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Collection(1, 0)));
+}
+
+#[test]
+fn space_on_a_database_selects_all_its_collections_then_none() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::Toggle);
+    assert_eq!(
+        m.collections.selected_existing(),
+        vec!["default.books", "default.movies"]
+    );
+    update(&mut m, Action::Toggle);
+    assert!(m.collections.selected.is_empty());
+}
+
+#[test]
+fn the_filter_narrows_the_tree_and_esc_clears_it() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::Key('/'));
+    assert!(m.collections.filtering);
+    typed(&mut m, "ord");
+    assert_eq!(
+        m.collections.rows(),
+        vec![TreeRow::Db(1), TreeRow::Collection(1, 0)]
+    );
+    update(&mut m, Action::Enter);
+    assert!(!m.collections.filtering);
+    assert_eq!(m.collections.filter.value(), "ord");
+    update(&mut m, Action::Key('/'));
+    update(&mut m, Action::Back);
+    assert_eq!(m.collections.filter.value(), "");
+    assert_eq!(m.collections.rows().len(), 5);
+}
+
+#[test]
+fn back_up_validates_the_name_as_typed_and_starts_a_job() {
+    let mut m = fixtures::model();
+    m.collections.selected.insert("default.books".into());
+    m.collections.selected.insert("shop.orders".into());
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "backup_1".into(),
+        },
+    );
+    let Some(Dialog::BackUp(d)) = &m.dialog else {
+        panic!("no dialog")
+    };
+    assert_eq!(d.input.value(), "backup_1");
+    assert!(d.error.is_none());
+    typed(&mut m, "-x");
+    let Some(Dialog::BackUp(d)) = &m.dialog else {
+        panic!("no dialog")
+    };
+    assert!(d.error.is_some(), "'-' is not allowed");
+    assert_eq!(update(&mut m, Action::Enter), vec![], "invalid: no start");
+    update(&mut m, Action::Edit(InputRequest::DeletePrevChar));
+    update(&mut m, Action::Edit(InputRequest::DeletePrevChar));
+    let cmds = update(&mut m, Action::Enter);
+    assert_eq!(
+        cmds,
+        vec![Command::StartBackup {
+            name: "backup_1".into(),
+            collections: vec!["default.books".into(), "shop.orders".into()],
+        }]
+    );
+    assert!(m.dialog.is_none());
+    assert!(m.collections.selected.is_empty());
+}
+
+#[test]
+fn back_up_without_selection_takes_the_collection_under_the_cursor() {
+    let mut m = fixtures::model();
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "b".into(),
+        },
+    );
+    assert!(m.dialog.is_none(), "on a database row: nothing to back up");
+    assert!(m.notice.is_some());
+    update(&mut m, Action::Down);
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "b".into(),
+        },
+    );
+    let Some(Dialog::BackUp(d)) = &m.dialog else {
+        panic!("no dialog")
+    };
+    assert_eq!(d.collections, vec!["default.books"]);
+    update(&mut m, Action::Back);
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn delete_asks_first() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Key('d'));
+    assert!(matches!(m.dialog, Some(Dialog::ConfirmDelete { .. })));
+    assert_eq!(update(&mut m, Action::Confirm(false)), vec![]);
+    assert!(m.dialog.is_none());
+    update(&mut m, Action::Key('d'));
+    assert_eq!(
+        update(&mut m, Action::Confirm(true)),
+        vec![Command::DeleteBackup("nightly_0101".into())]
+    );
+    let cmds = update(
+        &mut m,
+        Action::BackupDeleted {
+            name: "nightly_0101".into(),
+            files: 9,
+        },
+    );
+    assert_eq!(cmds, vec![Command::LoadBackups]);
+    assert!(m.notice.as_deref().unwrap_or("").contains("deleted"));
+}
+
+#[test]
+fn an_incomplete_backup_cannot_be_restored() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::End);
+    update(&mut m, Action::Enter);
+    assert!(m.dialog.is_none());
+    assert!(m.notice.as_deref().unwrap_or("").contains("incomplete"));
+}
+
+#[test]
+fn the_wizard_walks_to_a_plan_and_changes_nothing_before_confirm() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    assert_eq!(wizard(&m).step, WizardStep::Collections);
+    // Unchoose movies.
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Toggle);
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    assert_eq!(wizard(&m).step, WizardStep::Naming);
+    assert_eq!(wizard(&m).naming, NamingMode::Suffix);
+    typed(&mut m, "2");
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    assert_eq!(wizard(&m).step, WizardStep::Target);
+    update(&mut m, Action::Down);
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    assert_eq!(wizard(&m).step, WizardStep::Options);
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Toggle);
+    let cmds = update(&mut m, Action::Enter);
+    let spec = RestoreSpec {
+        backup: "nightly_0101".into(),
+        collections: vec!["default.books".into()],
+        naming: NamingChoice::Suffix("_restored2".into()),
+        cluster: Some("prod24".into()),
+        drop_existing: false,
+        create_indexes: true,
+        load: true,
+    };
+    assert_eq!(cmds, vec![Command::PlanRestore(spec.clone())]);
+    assert!(matches!(wizard(&m).plan, PlanView::Loading));
+    // Enter while the plan is loading does nothing.
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    let cmds = update(&mut m, Action::Enter);
+    assert_eq!(cmds, vec![Command::StartRestore(spec)]);
+    assert!(m.dialog.is_none());
+    assert_eq!(m.screen, Screen::Jobs);
+}
+
+#[test]
+fn a_bad_suffix_stops_the_wizard_with_the_reason() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Enter);
+    update(&mut m, Action::Enter);
+    typed(&mut m, " x");
+    assert!(wizard(&m).page_problem().is_some());
+    update(&mut m, Action::Enter);
+    assert_eq!(wizard(&m).step, WizardStep::Naming);
+}
+
+#[test]
+fn naming_into_another_database_becomes_rules() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Enter);
+    update(&mut m, Action::Enter);
+    update(&mut m, Action::End);
+    assert_eq!(wizard(&m).naming, NamingMode::TargetDb);
+    typed(&mut m, "copy");
+    assert_eq!(
+        wizard(&m).naming_choice(),
+        Ok(NamingChoice::Rules("default.*:copy.*".into()))
+    );
+}
+
+#[test]
+fn a_failed_plan_is_shown_and_esc_goes_back() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Enter);
+    for _ in 0..4 {
+        update(&mut m, Action::Enter);
+    }
+    assert_eq!(wizard(&m).step, WizardStep::Plan);
+    update(&mut m, Action::PlanFailed("conflict".into()));
+    assert_eq!(
+        update(&mut m, Action::Enter),
+        vec![],
+        "no restore on failure"
+    );
+    assert!(matches!(
+        update(&mut m, Action::Key('r')).as_slice(),
+        [Command::PlanRestore(_)]
+    ));
+    update(&mut m, Action::Back);
+    assert_eq!(wizard(&m).step, WizardStep::Options);
+    for _ in 0..4 {
+        update(&mut m, Action::Back);
+    }
+    assert!(
+        m.dialog.is_none(),
+        "Esc on the first page closes the wizard"
+    );
+}
+
+#[test]
+fn job_progress_and_completion_update_the_jobs_screen() {
+    let mut m = fixtures::model();
+    update(
+        &mut m,
+        Action::JobStarted(JobStartedInfo {
+            id: JobId(1),
+            kind: JobKind::Backup { name: "b".into() },
+        }),
+    );
+    assert_eq!(m.screen, Screen::Jobs);
+    assert_eq!(m.jobs.running(), 1);
+    update(
+        &mut m,
+        Action::JobProgress {
+            id: JobId(1),
+            progress: Box::new(fixtures::progress(Phase::Copying)),
+            elapsed: Duration::from_secs(10),
+        },
+    );
+    let j = &m.jobs.jobs[0];
+    assert_eq!(j.progress.files.done, 40);
+    assert!(j.rate() > 0.0);
+    assert!(j.eta().is_some());
+    let cmds = update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(1),
+            result: Box::new(Ok(JobOutput::Backup(
+                milvus_backup_tui::backup::CreateSummary {
+                    name: "b".into(),
+                    collections: 2,
+                    segments: 4,
+                    files: 10,
+                    bytes: 2048,
+                    rows: 4200,
+                    reused_files: 0,
+                    warnings: vec![],
+                },
+            ))),
+        },
+    );
+    assert_eq!(cmds, vec![Command::LoadBackups]);
+    let j = &m.jobs.jobs[0];
+    assert_eq!(j.status, JobStatus::Succeeded);
+    assert!(j.outcome[0].contains("4200 rows"));
+    assert_eq!(j.eta(), None);
+}
+
+#[test]
+fn a_failed_job_keeps_its_error_in_full() {
+    let mut m = fixtures::model_with_jobs();
+    let cmds = update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(2),
+            result: Box::new(Err(JobFailure {
+                error: "Milvus Flush failed: timeout".into(),
+                hint: Some("check the server".into()),
+                cancelled: false,
+                report: None,
+            })),
+        },
+    );
+    assert_eq!(cmds, vec![Command::LoadBackups]);
+    let j = &m.jobs.jobs[1];
+    assert_eq!(j.status, JobStatus::Failed);
+    assert_eq!(
+        j.outcome,
+        vec![
+            "error: Milvus Flush failed: timeout".to_string(),
+            "hint: check the server".to_string()
+        ]
+    );
+}
+
+#[test]
+fn cancel_asks_then_cancels() {
+    let mut m = fixtures::model_with_jobs();
+    update(&mut m, Action::Key('c'));
+    assert!(matches!(m.dialog, Some(Dialog::ConfirmCancel { .. })));
+    assert_eq!(
+        update(&mut m, Action::Confirm(true)),
+        vec![Command::CancelJob(JobId(2))]
+    );
+    assert_eq!(m.jobs.jobs[1].status, JobStatus::Cancelling);
+    // A finished job cannot be cancelled.
+    m.jobs.cursor = 0;
+    update(&mut m, Action::Key('c'));
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn quit_is_immediate_without_jobs() {
+    let mut m = fixtures::model();
+    assert_eq!(update(&mut m, Action::Quit), vec![Command::Exit]);
+    assert!(m.should_exit);
+}
+
+#[test]
+fn quit_with_running_jobs_asks_cancels_and_waits_for_them() {
+    let mut m = fixtures::model_with_jobs();
+    assert_eq!(update(&mut m, Action::Quit), vec![]);
+    assert!(matches!(m.dialog, Some(Dialog::ConfirmQuit { running: 1 })));
+    assert_eq!(update(&mut m, Action::Confirm(false)), vec![]);
+    assert!(!m.quitting);
+    update(&mut m, Action::Quit);
+    assert_eq!(
+        update(&mut m, Action::Confirm(true)),
+        vec![Command::CancelAllJobs]
+    );
+    assert!(m.quitting && !m.should_exit);
+    let cmds = update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(2),
+            result: Box::new(Err(JobFailure {
+                error: "cancelled".into(),
+                hint: None,
+                cancelled: true,
+                report: None,
+            })),
+        },
+    );
+    assert_eq!(cmds, vec![Command::Exit]);
+    assert!(m.should_exit);
+    assert_eq!(m.jobs.jobs[1].status, JobStatus::Cancelled);
+}
+
+#[test]
+fn ctrl_c_cancels_jobs_without_asking() {
+    let mut m = fixtures::model_with_jobs();
+    assert_eq!(
+        update(&mut m, Action::Interrupt),
+        vec![Command::CancelAllJobs]
+    );
+    assert!(m.quitting);
+    let mut m = fixtures::model();
+    assert_eq!(update(&mut m, Action::Interrupt), vec![Command::Exit]);
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::Help);
+    assert!(matches!(m.dialog, Some(Dialog::Help)));
+    update(&mut m, Action::Down);
+    assert!(matches!(m.dialog, Some(Dialog::Help)));
+    update(&mut m, Action::Back);
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn the_compat_grid_moves_freely_and_f_returns_to_the_focus() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Compat;
+    assert_eq!((m.compat.row, m.compat.col), (1, 1));
+    update(&mut m, Action::Left);
+    update(&mut m, Action::Left);
+    update(&mut m, Action::Down);
+    assert_eq!((m.compat.row, m.compat.col), (2, 0));
+    assert_eq!(
+        m.compat.current().map(|c| c.verdict),
+        Some(milvus_backup_tui::compat::Verdict::Refused)
+    );
+    update(&mut m, Action::Key('f'));
+    assert_eq!((m.compat.row, m.compat.col), (1, 1));
+    // Moving over the backups moves the focus pair.
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Down);
+    assert_eq!(m.compat.focus, Some((0, 1)), "2.2 backup -> 2.3 cluster");
+}
+
+#[test]
+fn the_log_keeps_lines_and_filters_by_level() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Log;
+    update(&mut m, Action::Log(fixtures::log_lines()));
+    assert_eq!(m.log.visible().len(), 4);
+    update(&mut m, Action::Key('l'));
+    assert_eq!(m.log.min_level, tracing::Level::DEBUG);
+    update(&mut m, Action::Key('l'));
+    assert_eq!(m.log.visible().len(), 1, "errors only");
+    update(&mut m, Action::Key('l'));
+    assert_eq!(m.log.visible().len(), 2, "warnings and errors");
+}
+
+#[test]
+fn a_finished_restore_reloads_the_collections() {
+    let mut m = fixtures::model_with_jobs();
+    update(
+        &mut m,
+        Action::JobStarted(JobStartedInfo {
+            id: JobId(3),
+            kind: JobKind::Restore {
+                name: "x".into(),
+                target: "t".into(),
+            },
+        }),
+    );
+    let cmds = update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(3),
+            result: Box::new(Ok(JobOutput::Restore(Default::default()))),
+        },
+    );
+    assert_eq!(cmds, vec![Command::LoadCollections]);
+}

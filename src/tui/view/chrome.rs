@@ -1,0 +1,150 @@
+//! Header, tabs, error banner and footer.
+
+use crate::tui::state::{Connection, Dialog, Model, Screen, WizardStep};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn header(m: &Model, f: &mut Frame, area: Rect) {
+    let t = m.theme;
+    let (state, style) = match &m.connection {
+        Connection::Connecting => ("connecting...".to_string(), t.warn()),
+        Connection::Connected { version } => (format!("connected, Milvus {version}"), t.ok()),
+        Connection::Failed { .. } => ("NOT CONNECTED".to_string(), t.error()),
+    };
+    let line = Line::from(vec![
+        Span::styled("milvus-backup-tui", t.title()),
+        Span::raw(format!("  {} {}  ", m.session.cluster, m.session.address)),
+        Span::styled(state, style),
+    ]);
+    f.render_widget(Paragraph::new(line), area);
+}
+
+pub fn tabs(m: &Model, f: &mut Frame, area: Rect) {
+    let t = m.theme;
+    let mut spans = Vec::new();
+    for (i, s) in Screen::ALL.iter().enumerate() {
+        let mut label = format!(" {} {} ", i + 1, s.title());
+        if *s == Screen::Jobs && m.jobs.running() > 0 {
+            label = format!(" {} Jobs ({} running) ", i + 1, m.jobs.running());
+        }
+        let style = if *s == m.screen {
+            t.selected()
+        } else {
+            t.dim()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn banner_text(m: &Model) -> Option<String> {
+    let b = m.banner.as_ref()?;
+    let keys = if b.retry.is_some() {
+        "  [r] retry  [Esc] dismiss"
+    } else {
+        "  [Esc] dismiss"
+    };
+    Some(format!("{}{keys}", b.message))
+}
+
+pub fn banner_height(m: &Model, width: u16) -> u16 {
+    let Some(text) = banner_text(m) else {
+        return 0;
+    };
+    let w = width.max(1) as usize;
+    let lines: usize = text
+        .lines()
+        .map(|l| l.chars().count().max(1).div_ceil(w))
+        .sum();
+    (lines as u16 + 1).min(6)
+}
+
+pub fn banner(m: &Model, f: &mut Frame, area: Rect) {
+    if let Some(text) = banner_text(m) {
+        f.render_widget(
+            Paragraph::new(text)
+                .style(m.theme.banner())
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+    }
+}
+
+/// The keys that work here, or the latest notice.
+pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
+    let t = m.theme;
+    if let Some(n) = &m.notice {
+        f.render_widget(Paragraph::new(Span::styled(n.clone(), t.warn())), area);
+        return;
+    }
+    let keys: &[(&str, &str)] = match &m.dialog {
+        Some(Dialog::Help) => &[("Esc", "close")],
+        Some(Dialog::BackUp(_)) => &[("Enter", "start"), ("Esc", "cancel")],
+        Some(Dialog::Restore(w)) => match w.step {
+            WizardStep::Collections => &[
+                ("Space", "choose"),
+                ("a", "all/none"),
+                ("Enter", "next"),
+                ("Esc", "back"),
+            ],
+            WizardStep::Naming => &[("Up/Down", "mode"), ("Enter", "next"), ("Esc", "back")],
+            WizardStep::Target => &[("Up/Down", "cluster"), ("Enter", "next"), ("Esc", "back")],
+            WizardStep::Options => &[("Space", "toggle"), ("Enter", "plan"), ("Esc", "back")],
+            WizardStep::Plan => &[("Enter", "RESTORE"), ("r", "re-plan"), ("Esc", "back")],
+        },
+        Some(_) => &[("y", "yes"), ("n/Esc", "no")],
+        None => match m.screen {
+            Screen::Collections if m.collections.filtering => {
+                &[("Enter", "keep filter"), ("Esc", "clear filter")]
+            }
+            Screen::Backups if m.backups.filtering => {
+                &[("Enter", "keep filter"), ("Esc", "clear filter")]
+            }
+            Screen::Collections => &[
+                ("Space", "select"),
+                ("b", "back up"),
+                ("Enter", "open"),
+                ("s", "schema"),
+                ("/", "filter"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            Screen::Backups => &[
+                ("Enter", "restore"),
+                ("d", "delete"),
+                ("r", "refresh"),
+                ("c", "compat"),
+                ("/", "filter"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            Screen::Jobs => &[
+                ("Up/Down", "job"),
+                ("c", "cancel"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            Screen::Compat => &[
+                ("arrows", "move"),
+                ("f", "focus pair"),
+                ("?", "help"),
+                ("q", "quit"),
+            ],
+            Screen::Log => &[
+                ("l", "level"),
+                ("Up/Down", "scroll"),
+                ("End", "follow"),
+                ("q", "quit"),
+            ],
+        },
+    };
+    let mut spans = Vec::new();
+    for (k, what) in keys {
+        spans.push(Span::styled(format!(" {k}"), t.key()));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}

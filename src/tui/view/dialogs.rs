@@ -1,0 +1,68 @@
+//! The small dialogs: back up, confirmations.
+
+use super::layout::{block, centered};
+use crate::tui::state::{Dialog, Model};
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+pub fn draw(m: &Model, d: &Dialog, f: &mut Frame) {
+    let t = m.theme;
+    let (title, lines): (&str, Vec<Line>) = match d {
+        Dialog::BackUp(b) => {
+            let mut lines = vec![Line::from(format!(
+                "Back up {} collection(s): {}",
+                b.collections.len(),
+                b.collections.join(", ")
+            ))];
+            lines.push(Line::from(""));
+            lines.push(Line::from(vec![
+                Span::raw("name: "),
+                Span::styled(format!("{}_", b.input.value()), t.title()),
+            ]));
+            lines.push(match &b.error {
+                Some(e) => Line::from(Span::styled(e.clone(), t.error())),
+                None => Line::from(Span::styled("the name is valid", t.ok())),
+            });
+            lines.push(Line::from(""));
+            lines.push(Line::from("Enter starts the backup, Esc cancels."));
+            ("Back up", lines)
+        }
+        Dialog::ConfirmDelete { name } => (
+            "Delete",
+            vec![
+                Line::from(format!("Delete backup {name} and all its files?")),
+                Line::from("This cannot be undone."),
+                Line::from(""),
+                Line::from(Span::styled("y delete   n keep", t.key())),
+            ],
+        ),
+        Dialog::ConfirmCancel { label, .. } => (
+            "Cancel job",
+            vec![
+                Line::from(format!("Cancel {label}?")),
+                Line::from("A cancelled restore removes its staging files."),
+                Line::from(""),
+                Line::from(Span::styled("y cancel it   n let it run", t.key())),
+            ],
+        ),
+        Dialog::ConfirmQuit { running } => (
+            "Quit",
+            vec![
+                Line::from(format!("{running} job(s) still running.")),
+                Line::from("Quit and cancel them?"),
+                Line::from(""),
+                Line::from(Span::styled("y quit   n stay", t.key())),
+            ],
+        ),
+        Dialog::Help | Dialog::Restore(_) => return,
+    };
+    let area = centered(f.area(), 64, lines.len() as u16 + 4);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block(title)),
+        area,
+    );
+}

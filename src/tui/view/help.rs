@@ -1,0 +1,54 @@
+//! `?`: every key.
+
+use super::layout::{block, centered};
+use crate::tui::state::Model;
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+/// The key map, also printed in docs/tui.md.
+pub const KEYS: [(&str, &str); 22] = [
+    (
+        "1..5, Tab, S-Tab",
+        "Collections, Backups, Jobs, Compatibility, Log",
+    ),
+    ("Up/Down, k/j", "move"),
+    ("Left/Right, h/l", "fold/unfold, move in the grid"),
+    ("PgUp/PgDn, g/G", "page, first/last"),
+    ("Enter", "open / next step / confirm"),
+    ("Esc", "back, close, dismiss the banner"),
+    ("/", "filter the list (Collections, Backups)"),
+    ("?", "this help"),
+    ("q", "quit (asks first if jobs run)"),
+    ("Ctrl-C", "quit now, cancelling jobs"),
+    ("Collections", ""),
+    ("  Space", "select a collection (on a database: all)"),
+    ("  b", "back up the selection"),
+    ("  s", "show the schema"),
+    ("  r", "refresh (or retry after an error)"),
+    ("Backups", ""),
+    ("  Enter", "restore wizard"),
+    ("  d / r / c", "delete / refresh / compatibility of it"),
+    ("Jobs", ""),
+    ("  c", "cancel the job (asks first)"),
+    ("Compatibility", "arrows move, f back to the pair in focus"),
+    ("Log", "l cycles the level"),
+];
+
+pub fn draw(m: &Model, f: &mut Frame) {
+    let lines: Vec<Line> = KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<18}"), m.theme.key()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    let area = centered(f.area(), 72, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
+    f.render_widget(
+        Paragraph::new(lines).block(block("Keys (Esc closes)")),
+        area,
+    );
+}

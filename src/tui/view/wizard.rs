@@ -1,0 +1,257 @@
+//! The restore wizard, drawn over the screens.
+
+use super::layout::block;
+use crate::tui::fmt::bytes;
+use crate::tui::state::{Model, NamingMode, PlanView, Wizard, WizardStep};
+use milvus_backup_tui::compat::Verdict;
+use milvus_backup_tui::restore::RestorePlan;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+pub fn draw(m: &Model, w: &Wizard, f: &mut Frame) {
+    let full = f.area();
+    // Everything but the footer, which keeps showing the keys of the page.
+    let area = Rect {
+        height: full.height.saturating_sub(1),
+        ..full
+    };
+    f.render_widget(Clear, area);
+    let title = format!("Restore backup {} (Milvus {})", w.backup, w.backup_version);
+    let outer = block(&title);
+    let inner = outer.inner(area);
+    f.render_widget(outer, area);
+    let [steps, body, status] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let t = m.theme;
+    let mut spans = vec![];
+    for (i, s) in WizardStep::ALL.iter().enumerate() {
+        let style = if *s == w.step { t.selected() } else { t.dim() };
+        spans.push(Span::styled(format!("{}.{}", i + 1, s.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), steps);
+    let lines = match w.step {
+        WizardStep::Collections => collections(m, w),
+        WizardStep::Naming => naming(m, w),
+        WizardStep::Target => target(m, w),
+        WizardStep::Options => options(m, w),
+        WizardStep::Plan => plan(m, w),
+    };
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    let line = match w.page_problem() {
+        Some(p) => Line::from(Span::styled(p, t.error())),
+        None if w.step == WizardStep::Plan => {
+            Line::from(Span::styled("Nothing has been changed yet.", t.dim()))
+        }
+        None => Line::from(Span::styled("Enter goes on, Esc goes back.", t.dim())),
+    };
+    f.render_widget(Paragraph::new(line), status);
+}
+
+fn pick(m: &Model, on: bool, text: String) -> Line<'static> {
+    if on {
+        Line::from(Span::styled(format!("> {text}"), m.theme.selected()))
+    } else {
+        Line::from(format!("  {text}"))
+    }
+}
+
+fn collections(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from("Which collections to restore:"), Line::from("")];
+    for (i, (name, on)) in w.collections.iter().enumerate() {
+        let mark = if *on { "[x]" } else { "[ ]" };
+        out.push(pick(m, i == w.cursor, format!("{mark} {name}")));
+    }
+    out
+}
+
+fn naming(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::from("How the restored collections are named:"),
+        Line::from(""),
+    ];
+    for mode in NamingMode::ALL {
+        out.push(pick(m, mode == w.naming, mode.label().to_string()));
+    }
+    out.push(Line::from(""));
+    if let Some(input) = w.naming_input() {
+        let what = match w.naming {
+            NamingMode::Suffix => "suffix",
+            NamingMode::Rules => "rules",
+            _ => "database",
+        };
+        out.push(Line::from(vec![
+            Span::raw(format!("{what}: ")),
+            Span::styled(format!("{}_", input.value()), m.theme.title()),
+        ]));
+    }
+    out.push(Line::from(""));
+    match w.naming_choice() {
+        Ok(_) => {
+            for c in w.chosen().iter().take(6) {
+                let (db, coll) = c.split_once('.').unwrap_or(("default", c));
+                let target = match w.naming {
+                    NamingMode::Same => c.clone(),
+                    NamingMode::Suffix => format!("{db}.{coll}{}", w.suffix.value().trim()),
+                    NamingMode::TargetDb => format!("{}.{coll}", w.target_db.value().trim()),
+                    NamingMode::Rules => {
+                        match milvus_backup_tui::filter::Renames::parse(w.rules.value()) {
+                            Ok(r) => {
+                                let (d, n) = r.target(db, coll);
+                                format!("{d}.{n}")
+                            }
+                            Err(_) => "?".into(),
+                        }
+                    }
+                };
+                out.push(Line::from(format!("  {c} -> {target}")));
+            }
+        }
+        Err(e) => out.push(Line::from(Span::styled(e, m.theme.error()))),
+    }
+    out
+}
+
+fn target(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let mut out = vec![
+        Line::from("Restore into (clusters from the configuration, [clusters.NAME]):"),
+        Line::from(""),
+    ];
+    for (i, c) in w.clusters.iter().enumerate() {
+        out.push(pick(m, i == w.cluster, c.label()));
+    }
+    out
+}
+
+fn options(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let mark = |b: bool| if b { "[x]" } else { "[ ]" };
+    vec![
+        Line::from("Options:"),
+        Line::from(""),
+        pick(
+            m,
+            w.option_cursor == 0,
+            format!(
+                "{} create the indexes the backup recorded",
+                mark(w.create_indexes)
+            ),
+        ),
+        pick(
+            m,
+            w.option_cursor == 1,
+            format!("{} load the collections afterwards", mark(w.load)),
+        ),
+        pick(
+            m,
+            w.option_cursor == 2,
+            format!(
+                "{} drop existing target collections (DESTROYS their data)",
+                mark(w.drop_existing)
+            ),
+        ),
+        Line::from(""),
+        Line::from(format!("target: {}", w.target_label())),
+    ]
+}
+
+fn plan(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
+    let t = m.theme;
+    match &w.plan {
+        PlanView::NotAsked | PlanView::Loading => {
+            vec![Line::from("Working out the plan (nothing is changed)...")]
+        }
+        PlanView::Failed(e) => vec![
+            Line::from(Span::styled("The restore cannot go ahead:", t.error())),
+            Line::from(e.clone()),
+            Line::from(""),
+            Line::from("Nothing was changed. Esc goes back to fix the choices; r plans again."),
+        ],
+        PlanView::Ready(p) => plan_lines(m, w, p),
+    }
+}
+
+fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
+    let t = m.theme;
+    let vstyle = match p.compat.verdict {
+        Verdict::Supported => t.ok(),
+        Verdict::Refused => t.error(),
+        _ => t.warn(),
+    };
+    let mut out = vec![
+        Line::from(vec![
+            Span::raw(format!(
+                "Milvus {} -> {} at {}: ",
+                p.backup.milvus_version, p.target_version, p.target_address
+            )),
+            Span::styled(format!("{:?}", p.compat.verdict).to_lowercase(), vstyle),
+        ]),
+        Line::from(Span::styled(p.compat.reason.clone(), t.dim())),
+        Line::from(if p.staging {
+            format!(
+                "Files are copied from {} into {} for the import, then removed.",
+                p.backup_storage, p.target_storage
+            )
+        } else {
+            format!("Milvus imports straight from {}.", p.backup_storage)
+        }),
+        Line::from(""),
+    ];
+    for c in &p.collections {
+        let mut notes = Vec::new();
+        if !c.db_exists && c.target_db != "default" {
+            notes.push(format!("create database {}", c.target_db));
+        }
+        if c.exists {
+            notes.push("DROP existing".to_string());
+        }
+        if w.create_indexes && !c.source.index_infos.is_empty() {
+            notes.push(format!("{} index(es)", c.source.index_infos.len()));
+        }
+        if !c.aliases.is_empty() {
+            notes.push(format!("aliases {}", c.aliases.join(",")));
+        }
+        if w.load {
+            notes.push("load".into());
+        }
+        out.push(Line::from(vec![
+            Span::styled(format!("create {}", c.target()), t.title()),
+            Span::raw(format!(" from {}", c.source.qualified_name())),
+        ]));
+        out.push(Line::from(format!(
+            "  {} rows, {} partition(s), copy {} file(s) {}, {} import(s){}",
+            c.rows,
+            c.source.partition_backups.len(),
+            c.files,
+            bytes(c.bytes),
+            c.groups,
+            if notes.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", notes.join("; "))
+            }
+        )));
+    }
+    out.push(Line::from(format!(
+        "total: {} rows, {}; conflicts: none",
+        p.total_rows(),
+        bytes(p.total_bytes())
+    )));
+    for warning in &p.warnings {
+        out.push(Line::from(Span::styled(
+            format!("warning: {warning}"),
+            t.warn(),
+        )));
+    }
+    out.push(Line::from(""));
+    out.push(Line::from(Span::styled(
+        "Enter starts the restore; Esc goes back.",
+        t.key(),
+    )));
+    out
+}

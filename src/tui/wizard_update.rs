@@ -1,0 +1,103 @@
+//! The restore wizard's part of `update`. Returns whether the wizard stays open.
+
+use super::action::Action;
+use super::command::Command;
+use super::state::{NamingMode, PlanView, Wizard, WizardStep};
+
+const OPTION_COUNT: usize = 3;
+
+pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
+    match action {
+        Action::Back => match w.step.prev() {
+            None => return (false, vec![]),
+            Some(prev) => {
+                w.step = prev;
+                w.plan = PlanView::NotAsked;
+            }
+        },
+        Action::Enter => return enter(w),
+        Action::Key('r') if w.step == WizardStep::Plan => {
+            if let Ok(spec) = w.spec() {
+                w.plan = PlanView::Loading;
+                return (true, vec![Command::PlanRestore(spec)]);
+            }
+        }
+        Action::Up | Action::Down | Action::Home | Action::End => move_in_page(w, &action),
+        Action::Toggle => toggle(w),
+        Action::Key('a') if w.step == WizardStep::Collections => {
+            let all = w.collections.iter().all(|(_, on)| *on);
+            for (_, on) in &mut w.collections {
+                *on = !all;
+            }
+        }
+        Action::Edit(req) => {
+            if let Some(input) = w.naming_input_mut() {
+                input.handle(req);
+            }
+        }
+        _ => {}
+    }
+    (true, vec![])
+}
+
+fn enter(w: &mut Wizard) -> (bool, Vec<Command>) {
+    if w.step == WizardStep::Plan {
+        return match (&w.plan, w.spec()) {
+            (PlanView::Ready(_), Ok(spec)) => (false, vec![Command::StartRestore(spec)]),
+            _ => (true, vec![]),
+        };
+    }
+    if w.page_problem().is_some() {
+        return (true, vec![]);
+    }
+    if let Some(next) = w.step.next() {
+        w.step = next;
+        if next == WizardStep::Plan
+            && let Ok(spec) = w.spec()
+        {
+            w.plan = PlanView::Loading;
+            return (true, vec![Command::PlanRestore(spec)]);
+        }
+    }
+    (true, vec![])
+}
+
+fn move_in_page(w: &mut Wizard, action: &Action) {
+    match w.step {
+        WizardStep::Collections => {
+            super::update::screens_move(&mut w.cursor, w.collections.len(), action);
+        }
+        WizardStep::Naming => {
+            let i = NamingMode::ALL
+                .iter()
+                .position(|m| *m == w.naming)
+                .unwrap_or(0);
+            let mut j = i;
+            super::update::screens_move(&mut j, NamingMode::ALL.len(), action);
+            w.naming = NamingMode::ALL[j];
+        }
+        WizardStep::Target => {
+            super::update::screens_move(&mut w.cluster, w.clusters.len(), action);
+        }
+        WizardStep::Options => {
+            super::update::screens_move(&mut w.option_cursor, OPTION_COUNT, action);
+        }
+        WizardStep::Plan => {}
+    }
+}
+
+fn toggle(w: &mut Wizard) {
+    match w.step {
+        WizardStep::Collections => {
+            if let Some((_, on)) = w.collections.get_mut(w.cursor) {
+                *on = !*on;
+            }
+        }
+        WizardStep::Options => match w.option_cursor {
+            0 => w.create_indexes = !w.create_indexes,
+            1 => w.load = !w.load,
+            _ => w.drop_existing = !w.drop_existing,
+        },
+        _ => {}
+    }
+}
