@@ -1,14 +1,17 @@
-//! Smoke test against a real Milvus, ignored by default. Run it with a server listening:
+//! Smoke tests of every RPC against real servers, ignored by default: `scripts/test.sh` runs
+//! them in the sandbox (the `MBT_*` variables of scripts/sandbox/start.sh). By hand, against
+//! any server:
 //!
 //! ```text
 //! MILVUS_SMOKE_ADDRESS=127.0.0.1:19530 MILVUS_SMOKE_DIR=/tmp/some-dir \
 //!   cargo test --lib milvus::smoke -- --ignored --nocapture
 //! ```
 //!
-//! `MILVUS_SMOKE_DIR` must be a directory the server can read (same machine): the import
-//! test writes a row-based JSON file there. Optional: `MILVUS_SMOKE_USER`,
-//! `MILVUS_SMOKE_PASSWORD`, `MILVUS_SMOKE_TLS` (`server`), `MILVUS_SMOKE_CA`,
-//! `MILVUS_SMOKE_SERVER_NAME`.
+//! The directory must be one the server can read (same machine): the import test writes a
+//! row-based JSON file there. Optional: `MILVUS_SMOKE_USER`, `MILVUS_SMOKE_PASSWORD`,
+//! `MILVUS_SMOKE_TLS` (`server`), `MILVUS_SMOKE_CA`, `MILVUS_SMOKE_SERVER_NAME`,
+//! `MILVUS_SMOKE_AUTH_ADDRESS` (a server with authentication on),
+//! `MILVUS_SMOKE_BAD_ADDRESSES`.
 
 use super::proto::common::{ConsistencyLevel, KeyValuePair};
 use super::proto::schema::{CollectionSchema, DataType, FieldSchema};
@@ -18,10 +21,19 @@ use crate::config::{MilvusConfig, TlsMode};
 use crate::secret::Secret;
 use std::time::{Duration, Instant};
 
+fn env(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
+
+/// The first of `keys` that is set.
+fn first(keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| env(k))
+}
+
 fn config() -> MilvusConfig {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     MilvusConfig {
-        address: env("MILVUS_SMOKE_ADDRESS").unwrap_or_else(|| "127.0.0.1:19530".into()),
+        address: first(&["MILVUS_SMOKE_ADDRESS", "MBT_M235_LOCAL_ADDR"])
+            .expect("set MILVUS_SMOKE_ADDRESS, or run scripts/test.sh"),
         user: env("MILVUS_SMOKE_USER"),
         password: env("MILVUS_SMOKE_PASSWORD").map(Secret::new),
         tls_mode: match env("MILVUS_SMOKE_TLS").as_deref() {
@@ -202,7 +214,7 @@ mod insert {
 }
 
 #[tokio::test]
-#[ignore = "needs a running Milvus (MILVUS_SMOKE_ADDRESS)"]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn smoke() {
     let cfg = config();
     let c = MilvusClient::connect(&cfg).await.expect("connect");
@@ -315,7 +327,7 @@ async fn smoke() {
     );
 
     // Import a row-based JSON file into p1.
-    let dir = std::env::var("MILVUS_SMOKE_DIR").expect("MILVUS_SMOKE_DIR");
+    let dir = first(&["MILVUS_SMOKE_DIR", "MBT_SCRATCH_DIR"]).expect("MILVUS_SMOKE_DIR");
     let file = std::path::Path::new(&dir).join("smoke_rows.json");
     let rows: Vec<String> = (0..300)
         .map(|i| {
@@ -420,9 +432,14 @@ async fn smoke() {
 }
 
 #[tokio::test]
-#[ignore = "needs MILVUS_SMOKE_BAD_ADDRESSES: addresses that accept but never answer, or refuse"]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn smoke_bad_servers_fail_in_time() {
-    let list = std::env::var("MILVUS_SMOKE_BAD_ADDRESSES").expect("MILVUS_SMOKE_BAD_ADDRESSES");
+    let list = env("MILVUS_SMOKE_BAD_ADDRESSES")
+        .or_else(|| {
+            let (hole, refused) = (env("MBT_BLACKHOLE_ADDR")?, env("MBT_REFUSED_ADDR")?);
+            Some(format!("{hole},tls:{hole},{refused}"))
+        })
+        .expect("MILVUS_SMOKE_BAD_ADDRESSES");
     for spec in list.split(',') {
         // `tls:ADDRESS` tries TLS.
         let (tls, address) = match spec.strip_prefix("tls:") {
@@ -446,9 +463,24 @@ async fn smoke_bad_servers_fail_in_time() {
 }
 
 #[tokio::test]
-#[ignore = "needs a running Milvus with authorization enabled (MILVUS_SMOKE_ADDRESS)"]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn smoke_wrong_password_is_refused() {
     let mut cfg = config();
+    if let Some(a) = first(&["MILVUS_SMOKE_AUTH_ADDRESS", "MBT_M235_AUTH_ADDR"]) {
+        cfg.address = a;
+    }
+    // The right password works (the sandbox's server has Milvus's default root password).
+    if let (Some(user), Some(pw)) = (env("MBT_M235_AUTH_USER"), env("MBT_M235_AUTH_PASSWORD")) {
+        let good = MilvusConfig {
+            user: Some(user),
+            password: Some(Secret::new(pw)),
+            ..cfg.clone()
+        };
+        let c = MilvusClient::connect(&good)
+            .await
+            .expect("the right password connects");
+        c.list_collections("default").await.expect("and may list");
+    }
     cfg.user = Some("root".into());
     cfg.password = Some(Secret::new("wrong-password-xyz"));
     let e = match MilvusClient::connect(&cfg).await {
