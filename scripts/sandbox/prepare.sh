@@ -37,6 +37,7 @@ need ss iproute2
 need unshare util-linux
 need python3 python3
 need sha256sum coreutils
+need openssl openssl
 command -v cargo >/dev/null || die "cargo is needed"
 
 # --- Milvus binaries from the PyPI `milvus` wheels ---------------------------

@@ -2,6 +2,7 @@
 # Start the sandbox servers and wait until they answer; write .sandbox/run/env.sh.
 #
 # Usage: start.sh [SERVER...]   SERVER: M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH
+#                                       M235_TLS1 M235_TLS2
 #                               (default: all of them; s3s-fs and the black hole
 #                               always start)
 #
@@ -22,6 +23,14 @@
 #   M235_TARGET   Milvus 2.3.5, local storage, empty restore target offset 300 (gRPC 19830)
 #   M235_AUTH     Milvus 2.3.5, local storage, authorization on    offset 400 (gRPC 19930)
 #                 (user root, password Milvus: Milvus's built-in default)
+#   M235_TLS1     Milvus 2.3.5, local storage, one-way TLS        offset 500 (gRPC 20030)
+#                 (common.security.tlsMode 1: the client checks the server)
+#   M235_TLS2     Milvus 2.3.5, local storage, mutual TLS         offset 600 (gRPC 20130)
+#                 (tlsMode 2: the server also wants a client certificate
+#                 signed by the test CA)
+#                 Both serve the same server certificate (SAN DNS:localhost,
+#                 IP:127.0.0.1) from a throwaway CA made with openssl at every
+#                 start, under .sandbox/run/tls/. /healthz stays plain HTTP.
 #   black hole    127.0.0.1:19999 accepts TCP connections and never answers
 #
 # Variables written to .sandbox/run/env.sh (`source` it):
@@ -38,7 +47,8 @@
 #   MBT_SCRATCH_DIR                   an empty directory every server can read (import files)
 #   MBT_BLACKHOLE_ADDR                127.0.0.1:19999: accepts connections, never answers
 #   MBT_REFUSED_ADDR                  127.0.0.1:19998: nothing listens, connections are refused
-#   For each started server NAME (M235_LOCAL, M235_S3, M2216, M235_TARGET, M235_AUTH):
+#   For each started server NAME (M235_LOCAL, M235_S3, M2216, M235_TARGET, M235_AUTH,
+#   M235_TLS1, M235_TLS2):
 #   MBT_<NAME>_ADDR                   gRPC address, 127.0.0.1:PORT
 #   MBT_<NAME>_URI                    http://127.0.0.1:PORT (the same, as a URI)
 #   MBT_<NAME>_HTTP                   http://127.0.0.1:PORT of /healthz and /metrics
@@ -51,12 +61,19 @@
 #   MBT_M235_AUTH_USER, MBT_M235_AUTH_PASSWORD   root / Milvus
 #   MBT_M2216_SYNC_PERIOD             dataNode.segment.syncPeriod of M2216 in seconds: wait
 #                                     longer than this after a delete before backing it up
+#   Always (made at every start, whatever servers run; all PEM, keys unencrypted):
+#   MBT_TLS_CA                        the test CA's certificate (signs server and client)
+#   MBT_TLS_SERVER_NAME               localhost: a name in the server certificate
+#                                     (127.0.0.1 is in it too, as an IP SAN)
+#   MBT_TLS_CLIENT_CERT, MBT_TLS_CLIENT_KEY  a client certificate of the test CA (mutual TLS)
+#   MBT_TLS_OTHER_CA                  a second CA that signed nothing here (wrong-CA tests)
+#   MBT_TLS_DIR                       the directory of these files
 set -euo pipefail
 
 # shellcheck source=scripts/sandbox/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH)
+ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH M235_TLS1 M235_TLS2)
 M2216_SYNC_PERIOD=5
 S3_REGION=us-east-1
 S3_BUCKET_M235=milvus-a
@@ -74,6 +91,8 @@ server_spec() {
         M2216)       echo "2.2.16 200 local" ;;
         M235_TARGET) echo "2.3.5 300 local" ;;
         M235_AUTH)   echo "2.3.5 400 local" ;;
+        M235_TLS1)   echo "2.3.5 500 local" ;;
+        M235_TLS2)   echo "2.3.5 600 local" ;;
         *) die "unknown server $1 (known: ${ALL_SERVERS[*]})" ;;
     esac
 }
@@ -171,6 +190,44 @@ PY
     echo $! >"$RUN_DIR/pids/blackhole.pid"
 }
 
+# A throwaway PKI for the TLS servers and tests, in $TLS_DIR: a CA, a server
+# certificate for localhost/127.0.0.1, a client certificate, and a second CA
+# that signed nothing (for wrong-CA tests). ECDSA P-256 keys (PKCS#8 PEM), v3
+# certificates with the extensions rustls insists on, valid for 30 days.
+TLS_DIR="$RUN_DIR/tls"
+TLS_SERVER_NAME=localhost
+make_tls_certs() {
+    command -v openssl >/dev/null || die "openssl missing: run scripts/sandbox/prepare.sh"
+    local d="$TLS_DIR" ca name
+    mkdir -p "$d"
+    for ca in ca other-ca; do
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -keyout "$d/$ca.key" -out "$d/$ca.pem" -days 30 \
+            -subj "/CN=milvus-backup-tui test $ca" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" 2>>"$d/openssl.log" ||
+            die "openssl could not make the test $ca (see $d/openssl.log)"
+    done
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" \
+        "extendedKeyUsage=serverAuth" \
+        "subjectAltName=DNS:$TLS_SERVER_NAME,IP:127.0.0.1" >"$d/server.ext"
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" \
+        "extendedKeyUsage=clientAuth" >"$d/client.ext"
+    for name in server client; do
+        if ! openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+            -keyout "$d/$name.key" -out "$d/$name.csr" \
+            -subj "/CN=milvus-backup-tui test $name" 2>>"$d/openssl.log" ||
+            ! openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+                -CAcreateserial -days 30 -extfile "$d/$name.ext" \
+                -out "$d/$name.pem" 2>>"$d/openssl.log"; then
+            die "openssl could not make the test $name certificate (see $d/openssl.log)"
+        fi
+    done
+    chmod 600 "$d"/*.key
+}
+
 # write_glog_conf DIR: glog settings of the C++ core (segcore, knowhere).
 write_glog_conf() {
     cat >"$1/configs/glog.conf" <<EOF
@@ -202,6 +259,15 @@ start_milvus() {
     fi
     if [[ "$name" == M235_AUTH ]]; then
         sets+=("common.security.authorizationEnabled=true")
+    fi
+    if [[ "$name" == M235_TLS1 || "$name" == M235_TLS2 ]]; then
+        # tlsMode 1 (one-way) or 2 (mutual: caPemPath checks the client).
+        sets+=(
+            "common.security.tlsMode=${name#M235_TLS}"
+            "tls.serverPemPath=$TLS_DIR/server.pem"
+            "tls.serverKeyPath=$TLS_DIR/server.key"
+            "tls.caPemPath=$TLS_DIR/ca.pem"
+        )
     fi
     if [[ "$storage" == minio ]]; then
         sets+=(
@@ -266,6 +332,12 @@ write_env() {
         echo "export MBT_SCRATCH_DIR=$RUN_DIR/scratch"
         echo "export MBT_BLACKHOLE_ADDR=127.0.0.1:$BLACKHOLE_PORT"
         echo "export MBT_REFUSED_ADDR=127.0.0.1:$REFUSED_PORT"
+        echo "export MBT_TLS_DIR=$TLS_DIR"
+        echo "export MBT_TLS_CA=$TLS_DIR/ca.pem"
+        echo "export MBT_TLS_SERVER_NAME=$TLS_SERVER_NAME"
+        echo "export MBT_TLS_CLIENT_CERT=$TLS_DIR/client.pem"
+        echo "export MBT_TLS_CLIENT_KEY=$TLS_DIR/client.key"
+        echo "export MBT_TLS_OTHER_CA=$TLS_DIR/other-ca.pem"
         for name in "${SERVERS[@]}"; do
             read -r ver offset storage <<<"$(server_spec "$name")"
             base="$RUN_DIR/${name,,}"
@@ -306,6 +378,7 @@ mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/scratch"
 pid_namespace >"$RUN_DIR/pids/namespace"
 
 t0=$SECONDS
+make_tls_certs
 start_s3
 make_backup_bucket
 start_blackhole

@@ -107,7 +107,7 @@ impl MilvusClient {
         tracing::debug!(address = %addr.host_port, tls = ?mode, user = cfg.user.as_deref().unwrap_or(""), "connecting to Milvus");
         let channel = open_channel(&addr, tls)
             .await
-            .map_err(|r| fail(with_advice(r, mode != TlsMode::Disabled)))?;
+            .map_err(|r| fail(with_advice(r, mode)))?;
         let svc = MilvusServiceClient::new(channel.clone())
             .max_decoding_message_size(MAX_MESSAGE)
             .max_encoding_message_size(MAX_MESSAGE);
@@ -125,10 +125,9 @@ impl MilvusClient {
                 target: format!("server {}", addr.host_port),
                 reason,
             },
-            Error::Milvus { reason, .. } => fail(with_advice(
-                format!("GetVersion failed: {reason}"),
-                mode != TlsMode::Disabled,
-            )),
+            Error::Milvus { reason, .. } => {
+                fail(with_advice(format!("GetVersion failed: {reason}"), mode))
+            }
             other => other,
         })?;
         tracing::debug!(address = %addr.host_port, %version, "connected to Milvus");
@@ -898,8 +897,9 @@ impl MilvusClient {
 }
 
 /// Adds a likely cause to a connection failure that does not say it plainly.
-fn with_advice(reason: String, tls: bool) -> String {
+fn with_advice(reason: String, mode: TlsMode) -> String {
     let r = reason.to_ascii_lowercase();
+    let tls = mode != TlsMode::Disabled;
     let advice = if r.contains("timeout expired") || r.contains("deadline") {
         Some(if tls {
             "no answer in time; is this the Milvus gRPC port, and does it use TLS?"
@@ -909,7 +909,24 @@ fn with_advice(reason: String, tls: bool) -> String {
     } else if tls && (r.contains("invalidcontenttype") || r.contains("corrupt message")) {
         Some("the server does not seem to use TLS; check tls_mode")
     } else if !tls && (r.contains("broken pipe") || r.contains("connection reset")) {
-        Some("if the server uses TLS, set tls_mode = \"server\"")
+        Some(
+            "if the server uses TLS, set tls_mode = \"server\" (\"mutual\" with client_cert and client_key if it asks for a client certificate)",
+        )
+    } else if tls
+        && r.contains("fatal alert")
+        && (r.contains("badcertificate") || r.contains("certificaterequired"))
+    {
+        Some(if mode == TlsMode::Mutual {
+            "the server refused client_cert: is it signed by a CA the server trusts, and does client_key match it?"
+        } else {
+            "the server asks for a client certificate: set tls_mode = \"mutual\" with client_cert and client_key"
+        })
+    } else if tls && r.contains("unknownissuer") {
+        Some(
+            "the server's certificate is not signed by ca_cert (or by a system CA when ca_cert is unset)",
+        )
+    } else if tls && r.contains("not valid for name") {
+        Some("set server_name to one of the names the certificate is valid for")
     } else if tls && r.contains("certificate") {
         Some("check ca_cert and server_name")
     } else {

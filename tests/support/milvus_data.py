@@ -31,7 +31,9 @@ JSON document on stdout; messages go to stderr; exit status 1 on error.
   list  --addr [--db DB]             {"databases": [...], "collections": {db: [...]}}
   describe --addr --db --collection  schema, partitions, indexes, aliases
 
-Every subcommand also takes --user USER --password PASSWORD (M235_AUTH).
+Every subcommand also takes --user USER --password PASSWORD (M235_AUTH), and
+--tls-ca PEM [--tls-server-name NAME] [--tls-cert PEM --tls-key PEM] for a server
+with TLS (M235_TLS1: CA only; M235_TLS2, mutual: also the client certificate).
 Works against Milvus 2.2.16 and 2.3.5 (no count(*): counts by pk query).
 """
 
@@ -60,7 +62,8 @@ def eprint(*args):
     print(*args, file=sys.stderr, flush=True)
 
 
-# Set from --user/--password (for a server with authorization enabled).
+# Set from --user/--password (for a server with authorization enabled) and
+# from the --tls-* options (pymilvus's secure/server_pem_path/ca_pem_path/...).
 CREDENTIALS = {}
 
 
@@ -435,6 +438,10 @@ def main():
         p.add_argument("--addr", required=True, help="HOST:PORT of Milvus gRPC")
         p.add_argument("--user", help="for a server with authorization enabled")
         p.add_argument("--password")
+        p.add_argument("--tls-ca", help="CA certificate (PEM): connect with TLS")
+        p.add_argument("--tls-server-name", help="name to check in the server certificate")
+        p.add_argument("--tls-cert", help="client certificate (PEM), for mutual TLS")
+        p.add_argument("--tls-key", help="client key (PEM), for mutual TLS")
         p.add_argument("--db", default="default")
         if collection:
             p.add_argument("--collection", required=True)
@@ -460,6 +467,17 @@ def main():
     args = ap.parse_args()
     if args.user:
         CREDENTIALS.update(user=args.user, password=args.password or "")
+    if args.tls_ca:
+        CREDENTIALS["secure"] = True
+        if args.tls_cert or args.tls_key:
+            if not (args.tls_cert and args.tls_key):
+                raise SystemExit("--tls-cert and --tls-key go together")
+            CREDENTIALS.update(ca_pem_path=args.tls_ca, client_pem_path=args.tls_cert,
+                               client_key_path=args.tls_key)
+        else:
+            CREDENTIALS["server_pem_path"] = args.tls_ca
+        if args.tls_server_name:
+            CREDENTIALS["server_name"] = args.tls_server_name
     try:
         args.func(args)
     except MilvusException as e:
