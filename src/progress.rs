@@ -55,6 +55,15 @@ pub struct Count {
     pub total: u64,
 }
 
+/// One collection's share of a job.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CollectionProgress {
+    /// `db.collection` (the target name for a restore).
+    pub name: String,
+    pub segments: Count,
+    pub bytes: Count,
+}
+
 /// One snapshot of a job's progress.
 #[derive(Clone, Debug)]
 pub struct Progress {
@@ -63,6 +72,8 @@ pub struct Progress {
     pub segments: Count,
     pub files: Count,
     pub bytes: Count,
+    /// Per collection, in the job's order (empty until the job knows its collections).
+    pub per_collection: Vec<CollectionProgress>,
     /// The collection being worked on, if any.
     pub current: Option<String>,
     /// The latest human-readable event ("imported 3000 rows into books_restored").
@@ -78,6 +89,7 @@ impl Default for Progress {
             segments: Count::default(),
             files: Count::default(),
             bytes: Count::default(),
+            per_collection: Vec::new(),
             current: None,
             message: None,
             started: Instant::now(),
@@ -132,6 +144,26 @@ impl ProgressSender {
         let msg = msg.into();
         tracing::info!("{msg}");
         self.update(|p| p.message = Some(msg));
+    }
+
+    /// `n` more bytes done, in the job's total and in collection `index`.
+    pub fn add_bytes(&self, index: usize, n: u64) {
+        self.update(|p| {
+            p.bytes.done += n;
+            if let Some(c) = p.per_collection.get_mut(index) {
+                c.bytes.done += n;
+            }
+        });
+    }
+
+    /// One more segment (or import group) done, in the total and in collection `index`.
+    pub fn segment_done(&self, index: usize) {
+        self.update(|p| {
+            p.segments.done += 1;
+            if let Some(c) = p.per_collection.get_mut(index) {
+                c.segments.done += 1;
+            }
+        });
     }
 
     pub fn snapshot(&self) -> Progress {

@@ -7,7 +7,7 @@ use crate::format::{self, BackupInfo, BackupState, STATE_SUCCESS};
 use crate::lock::BackupLock;
 use crate::milvus::{MilvusClient, SegmentInfo};
 use crate::names::validate_backup_name;
-use crate::progress::{Phase, ProgressSender};
+use crate::progress::{CollectionProgress, Phase, ProgressSender};
 use crate::storage::{Store, copy_file};
 use crate::test_hooks;
 use crate::{Error, Result};
@@ -211,6 +211,18 @@ async fn create_locked(
     progress.update(|p| {
         p.files.total = total_files as u64;
         p.bytes.total = total_bytes;
+        p.per_collection = collections
+            .iter()
+            .map(|c| CollectionProgress {
+                name: c.qualified_name(),
+                ..Default::default()
+            })
+            .collect();
+        for ((ci, _), files) in segments.iter().zip(&plans) {
+            let c = &mut p.per_collection[*ci];
+            c.segments.total += 1;
+            c.bytes.total += files.iter().map(|f| f.size).sum::<u64>();
+        }
     });
 
     progress.phase(Phase::Copying);
@@ -228,19 +240,18 @@ async fn create_locked(
         check_cancel(cancel)?;
         progress.update(|p| p.current = Some(collections[*coll_index].qualified_name()));
         let (journal, copied_count, reused_count) = (&journal, &copied_count, &reused_count);
+        let ci = *coll_index;
         let copied: Vec<(PlannedFile, u32)> = futures::stream::iter(files)
             .map(|f| async move {
                 check_cancel(cancel)?;
                 if let Some(crc) = already_copied(backups, journal, &f).await? {
-                    progress.update(|p| {
-                        p.files.done += 1;
-                        p.bytes.done += f.size;
-                    });
+                    progress.update(|p| p.files.done += 1);
+                    progress.add_bytes(ci, f.size);
                     reused_count.fetch_add(1, Ordering::Relaxed);
                     return Ok((f, crc));
                 }
                 let done = copy_file(milvus, &f.src_key, backups, &f.dst_key, |n| {
-                    progress.update(|p| p.bytes.done += n)
+                    progress.add_bytes(ci, n)
                 })
                 .await?;
                 if done.size != f.size {
@@ -263,7 +274,7 @@ async fn create_locked(
             .await?;
         write_journal(backups, &opts.name, seg, &copied).await?;
         entries.push((*coll_index, segment_entry(milvus, seg, &copied)));
-        progress.update(|p| p.segments.done += 1);
+        progress.segment_done(ci);
     }
     if opts.resume {
         remove_orphans(backups, &opts.name, &plans).await?;

@@ -5,7 +5,7 @@ use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
 use crate::format::SegmentBackup;
 use crate::lock::BackupLock;
 use crate::milvus::{IndexInfo, MilvusClient};
-use crate::progress::{Phase, ProgressSender};
+use crate::progress::{CollectionProgress, Count, Phase, ProgressSender};
 use crate::schema_map;
 use crate::storage::{Store, copy_file};
 use crate::test_hooks;
@@ -86,6 +86,21 @@ pub async fn run_restore(
             p.files.total = plan.collections.iter().map(|c| c.files as u64).sum();
             p.bytes.total = plan.total_bytes();
         }
+        p.per_collection = plan
+            .collections
+            .iter()
+            .map(|c| CollectionProgress {
+                name: c.target(),
+                segments: Count {
+                    done: 0,
+                    total: c.groups as u64,
+                },
+                bytes: Count {
+                    done: 0,
+                    total: if plan.staging { c.bytes } else { 0 },
+                },
+            })
+            .collect();
     });
     let lock = match BackupLock::acquire(backups, &plan.backup.name, "restore").await {
         Ok(l) => l,
@@ -183,6 +198,12 @@ async fn restore_one(
 ) -> Result<()> {
     let (db, name) = (coll.target_db.as_str(), coll.target_name.as_str());
     let src = &coll.source;
+    // This collection's place in the plan, for its own progress counters.
+    let index = plan
+        .collections
+        .iter()
+        .position(|c| std::ptr::eq(c, coll))
+        .unwrap_or(0);
     check_cancel(cancel)?;
     progress.phase(Phase::CreatingCollections);
     if !coll.db_exists && !created_dbs.iter().any(|d| d == db) {
@@ -244,7 +265,7 @@ async fn restore_one(
                     &key,
                     milvus,
                     &staged_key(staging, &plan.backup.name, &key),
-                    |n| progress.update(|p| p.bytes.done += n),
+                    |n| progress.add_bytes(index, n),
                 )
                 .await?;
                 progress.update(|p| p.files.done += 1);
@@ -276,7 +297,7 @@ async fn restore_one(
             .iter()
             .any(|s| s.binlogs.iter().any(|f| !f.binlogs.is_empty()));
         if !has_inserts {
-            progress.update(|p| p.segments.done += 1);
+            progress.segment_done(index);
             continue;
         }
         let seg0 = segs[0];
@@ -297,7 +318,7 @@ async fn restore_one(
         }
         report.rows_deleted += expected - rows;
         report.rows_imported += rows;
-        progress.update(|p| p.segments.done += 1);
+        progress.segment_done(index);
         if test_hooks::fail_after_imports(imports.fetch_add(1, Ordering::Relaxed) + 1) {
             return Err(Error::Verification(
                 "test hook MBT_TEST_FAIL_AFTER_IMPORTS: failing on purpose".into(),

@@ -12,7 +12,7 @@ use milvus_backup_tui::format::{
     BackupInfo, CollectionBackup, IndexInfo, PartitionBackup, SegmentBackup,
 };
 use milvus_backup_tui::jobs::{JobId, JobKind};
-use milvus_backup_tui::progress::{Count, Phase, Progress};
+use milvus_backup_tui::progress::{CollectionProgress, Count, Phase, Progress};
 use milvus_backup_tui::restore::{PlannedCollection, RestorePlan};
 use std::time::Duration;
 
@@ -169,6 +169,24 @@ pub fn progress(phase: Phase) -> Progress {
             done: 12 << 20,
             total: 30 << 20,
         },
+        per_collection: vec![
+            CollectionProgress {
+                name: "default.books".into(),
+                segments: Count { done: 3, total: 3 },
+                bytes: Count {
+                    done: 10 << 20,
+                    total: 10 << 20,
+                },
+            },
+            CollectionProgress {
+                name: "default.movies".into(),
+                segments: Count { done: 0, total: 3 },
+                bytes: Count {
+                    done: 2 << 20,
+                    total: 20 << 20,
+                },
+            },
+        ],
         current: Some("default.movies".into()),
         message: Some("copying segment 4 of default.movies".into()),
         ..Progress::default()

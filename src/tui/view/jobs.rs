@@ -120,7 +120,9 @@ fn details(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
         ]),
         info,
     );
-    if !j.outcome.is_empty() {
+    if j.outcome.is_empty() {
+        per_collection(m, j, f, rest);
+    } else {
         let style = if j.status == JobStatus::Succeeded {
             t.ok()
         } else {
@@ -140,6 +142,45 @@ fn details(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
             .collect();
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
     }
+}
+
+/// A bar per collection: its segments (import groups for a restore) and bytes.
+fn per_collection(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
+    let rows = &j.progress.per_collection;
+    if rows.is_empty() || area.height == 0 {
+        return;
+    }
+    let name_width = (area.width as usize / 3).clamp(10, 40);
+    let lines: Vec<Line> = rows
+        .iter()
+        .take(area.height as usize)
+        .map(|c| {
+            let mut name: String = c.name.chars().take(name_width).collect();
+            if c.name.chars().count() > name_width {
+                name.pop();
+                name.push('~');
+            }
+            let text = format!(
+                "{name:<name_width$} {:>4}/{:<4} ",
+                c.segments.done, c.segments.total
+            );
+            let r = if c.bytes.total > 0 {
+                ratio(c.bytes.done, c.bytes.total)
+            } else {
+                ratio(c.segments.done, c.segments.total)
+            };
+            let width = (area.width as usize).saturating_sub(text.len() + 7).max(4);
+            let filled = (r * width as f64).round() as usize;
+            Line::from(vec![
+                Span::raw(text),
+                Span::raw("["),
+                Span::styled("#".repeat(filled), m.theme.ok()),
+                Span::styled("-".repeat(width - filled), m.theme.dim()),
+                Span::raw(format!("] {:>3.0}%", r * 100.0)),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 fn gauge(m: &Model, f: &mut Frame, area: Rect, name: &str, c: Count, is_bytes: bool) {
