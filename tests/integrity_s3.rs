@@ -5,7 +5,11 @@ mod common;
 mod integrity_common;
 use common::*;
 use integrity_common::*;
+use std::sync::Mutex;
 use std::time::Duration;
+
+/// The tests of this file share the one S3 server, and one of them stops it: they take turns.
+static S3_SERVER: Mutex<()> = Mutex::new(());
 
 fn complete(tool: &Tool, name: &str) -> bool {
     let list = tool.json(&["list", "--json"]);
@@ -29,6 +33,7 @@ fn prove(tool: &Tool, m: &Server, db: &str, name: &str, suffix: &str) {
 #[test]
 #[ignore = "needs the sandbox servers: scripts/test.sh"]
 fn integrity_s3_server_stopped_mid_copy() {
+    let _turn = S3_SERVER.lock().unwrap_or_else(|e| e.into_inner());
     let m = server("M235_LOCAL");
     let s3 = S3Server::find();
     let tool = Tool::new(&m, BackupAt::S3Bucket, &[]);
@@ -96,6 +101,7 @@ fn integrity_s3_server_stopped_mid_copy() {
 #[test]
 #[ignore = "needs the sandbox servers: scripts/test.sh"]
 fn integrity_s3_secrets_never_printed() {
+    let _turn = S3_SERVER.lock().unwrap_or_else(|e| e.into_inner());
     let m = server("M235_S3");
     let tool = Tool::new(&m, BackupAt::S3Bucket, &[]);
     let db = unique("db");
