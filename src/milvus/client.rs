@@ -5,7 +5,7 @@ use super::proto::common::{self as pc, ImportState, KeyValuePair};
 use super::proto::milvus as pm;
 use super::proto::milvus::milvus_service_client::MilvusServiceClient;
 use super::proto::schema::CollectionSchema;
-use super::status::{check, failure, is_index_not_found, rpc_error};
+use super::status::{check, failure, is_index_not_found, rpc_error, send};
 use super::types::{
     CollectionInfo, ImportStatus, IndexInfo, LoadState, PartitionInfo, SegmentInfo,
 };
@@ -215,20 +215,19 @@ impl MilvusClient {
     pub async fn create_database(&self, db: &str) -> Result<()> {
         const OP: &str = "CreateDatabase";
         let target = format!("database {db}");
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .create_database(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().create_database(self.req(
                 pm::CreateDatabaseRequest {
                     base: None,
                     db_name: db.to_string(),
                 },
                 None,
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
@@ -236,10 +235,10 @@ impl MilvusClient {
     pub async fn list_collections(&self, db: &str) -> Result<Vec<String>> {
         const OP: &str = "ShowCollections";
         let target = format!("database {}", db_label(db));
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .show_collections(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().show_collections(self.req(
                 pm::ShowCollectionsRequest {
                     db_name: db.to_string(),
                     r#type: pm::ShowType::All as i32,
@@ -247,10 +246,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         Ok(resp.collection_names)
     }
@@ -258,10 +256,10 @@ impl MilvusClient {
     pub async fn describe_collection(&self, db: &str, name: &str) -> Result<CollectionInfo> {
         const OP: &str = "DescribeCollection";
         let target = coll_target(db, name);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .describe_collection(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().describe_collection(self.req(
                 pm::DescribeCollectionRequest {
                     db_name: db.to_string(),
                     collection_name: name.to_string(),
@@ -269,10 +267,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         let schema = resp.schema.ok_or_else(|| Error::Milvus {
             op: OP,
@@ -300,10 +297,10 @@ impl MilvusClient {
     pub async fn has_collection(&self, db: &str, name: &str) -> Result<bool> {
         const OP: &str = "HasCollection";
         let target = coll_target(db, name);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .has_collection(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().has_collection(self.req(
                 pm::HasCollectionRequest {
                     db_name: db.to_string(),
                     collection_name: name.to_string(),
@@ -311,10 +308,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         Ok(resp.value)
     }
@@ -322,10 +318,10 @@ impl MilvusClient {
     pub async fn list_partitions(&self, db: &str, coll: &str) -> Result<Vec<PartitionInfo>> {
         const OP: &str = "ShowPartitions";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .show_partitions(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().show_partitions(self.req(
                 pm::ShowPartitionsRequest {
                     db_name: db.to_string(),
                     collection_name: coll.to_string(),
@@ -333,10 +329,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         if resp.partition_names.len() != resp.partition_i_ds.len() {
             return Err(Error::Milvus {
@@ -361,10 +356,10 @@ impl MilvusClient {
     pub async fn describe_indexes(&self, db: &str, coll: &str) -> Result<Vec<IndexInfo>> {
         const OP: &str = "DescribeIndex";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .describe_index(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().describe_index(self.req(
                 pm::DescribeIndexRequest {
                     db_name: db.to_string(),
                     collection_name: coll.to_string(),
@@ -372,10 +367,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         if let Some(st) = &resp.status
             && failure(Some(st)).is_some()
             && is_index_not_found(st)
@@ -438,10 +432,10 @@ impl MilvusClient {
     async fn loading_progress(&self, db: &str, coll: &str) -> Result<LoadState> {
         const OP: &str = "GetLoadingProgress";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .get_loading_progress(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().get_loading_progress(self.req(
                 pm::GetLoadingProgressRequest {
                     db_name: db.to_string(),
                     collection_name: coll.to_string(),
@@ -449,10 +443,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         if let Some(reason) = failure(resp.status.as_ref()) {
             let r = reason.to_ascii_lowercase();
             if r.contains("not loaded") || r.contains("not load") {
@@ -479,10 +472,10 @@ impl MilvusClient {
     pub async fn row_count(&self, db: &str, coll: &str) -> Result<i64> {
         const OP: &str = "GetCollectionStatistics";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .get_collection_statistics(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().get_collection_statistics(self.req(
                 pm::GetCollectionStatisticsRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -490,10 +483,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         let value = resp
             .stats
@@ -528,10 +520,10 @@ impl MilvusClient {
                 db_label(db)
             )
         };
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .flush(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().flush(self.req(
                 pm::FlushRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -539,10 +531,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 SLOW_CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         let deadline = Instant::now() + FLUSH_WAIT_LIMIT;
         for coll in colls {
@@ -611,10 +602,10 @@ impl MilvusClient {
     pub async fn persistent_segments(&self, db: &str, coll: &str) -> Result<Vec<SegmentInfo>> {
         const OP: &str = "GetPersistentSegmentInfo";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .get_persistent_segment_info(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().get_persistent_segment_info(self.req(
                 pm::GetPersistentSegmentInfoRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -622,10 +613,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         Ok(resp
             .infos
@@ -680,10 +670,10 @@ impl MilvusClient {
     pub async fn drop_collection(&self, db: &str, name: &str) -> Result<()> {
         const OP: &str = "DropCollection";
         let target = coll_target(db, name);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .drop_collection(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().drop_collection(self.req(
                 pm::DropCollectionRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -691,20 +681,19 @@ impl MilvusClient {
                 },
                 Some(db),
                 SLOW_CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
     pub async fn create_partition(&self, db: &str, coll: &str, partition: &str) -> Result<()> {
         const OP: &str = "CreatePartition";
         let target = format!("partition {partition} of {}", coll_target(db, coll));
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .create_partition(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().create_partition(self.req(
                 pm::CreatePartitionRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -713,10 +702,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
@@ -729,10 +717,10 @@ impl MilvusClient {
             index.field_name,
             coll_target(db, coll)
         );
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .create_index(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().create_index(self.req(
                 pm::CreateIndexRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -743,20 +731,19 @@ impl MilvusClient {
                 },
                 Some(db),
                 SLOW_CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
     pub async fn create_alias(&self, db: &str, coll: &str, alias: &str) -> Result<()> {
         const OP: &str = "CreateAlias";
         let target = format!("alias {alias} of {}", coll_target(db, coll));
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .create_alias(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().create_alias(self.req(
                 pm::CreateAliasRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -765,10 +752,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
@@ -776,10 +762,10 @@ impl MilvusClient {
     pub async fn drop_alias(&self, db: &str, alias: &str) -> Result<()> {
         const OP: &str = "DropAlias";
         let target = format!("alias {db}.{alias}");
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .drop_alias(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().drop_alias(self.req(
                 pm::DropAliasRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -787,10 +773,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
@@ -798,10 +783,10 @@ impl MilvusClient {
     pub async fn load_collection(&self, db: &str, coll: &str) -> Result<()> {
         const OP: &str = "LoadCollection";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .load_collection(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().load_collection(self.req(
                 pm::LoadCollectionRequest {
                     db_name: db.to_string(),
                     collection_name: coll.to_string(),
@@ -810,20 +795,19 @@ impl MilvusClient {
                 },
                 Some(db),
                 SLOW_CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
     pub async fn release_collection(&self, db: &str, coll: &str) -> Result<()> {
         const OP: &str = "ReleaseCollection";
         let target = coll_target(db, coll);
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .release_collection(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().release_collection(self.req(
                 pm::ReleaseCollectionRequest {
                     base: None,
                     db_name: db.to_string(),
@@ -831,10 +815,9 @@ impl MilvusClient {
                 },
                 Some(db),
                 SLOW_CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, Some(&resp))
     }
 
@@ -880,17 +863,16 @@ impl MilvusClient {
     pub async fn import_state(&self, task_id: i64) -> Result<ImportStatus> {
         const OP: &str = "GetImportState";
         let target = format!("import task {task_id}");
-        tracing::debug!(rpc = OP, %target);
-        let resp = self
-            .svc()
-            .get_import_state(self.req(
+        let resp = send(
+            OP,
+            &target,
+            self.svc().get_import_state(self.req(
                 pm::GetImportStateRequest { task: task_id },
                 None,
                 CALL_TIMEOUT,
-            ))
-            .await
-            .map_err(|s| rpc_error(OP, &target, &s))?
-            .into_inner();
+            )),
+        )
+        .await?;
         check(OP, &target, resp.status.as_ref())?;
         Ok(import_status(&resp))
     }

@@ -68,6 +68,20 @@ pub(crate) fn rpc_error(op: &'static str, target: &str, s: &tonic::Status) -> Er
     }
 }
 
+/// Awaits one RPC: logs it (operation and target, never the request), and turns a transport
+/// failure into an [`Error::Milvus`] naming both. The answer's own status is the caller's to
+/// check.
+pub(crate) async fn send<R>(
+    op: &'static str,
+    target: &str,
+    call: impl std::future::Future<Output = Result<tonic::Response<R>, tonic::Status>>,
+) -> crate::Result<R> {
+    tracing::debug!(rpc = op, %target);
+    call.await
+        .map(tonic::Response::into_inner)
+        .map_err(|s| rpc_error(op, target, &s))
+}
+
 /// Whether a failure reason says an index does not exist (DescribeIndex on a collection
 /// without index: 2.2 `IndexNotExist`, 2.3 `index not found` with code 700).
 pub(crate) fn is_index_not_found(status: &Status) -> bool {

@@ -10,7 +10,7 @@ mod app;
 mod cluster_info;
 mod command;
 mod executor;
-mod fmt;
+pub(crate) mod fmt;
 mod job_outcome;
 mod keys;
 mod log_capture;
