@@ -200,7 +200,21 @@ fn e2e_local_roundtrip() {
         &format!("{db}.vb"),
         "-r",
         &format!("{db}.vb:{db2}.vb2"),
+        "--load",
     ]);
+    let loaded = py(&[
+        "describe",
+        "--addr",
+        &m.addr,
+        "--db",
+        &db2,
+        "--collection",
+        "vb2",
+    ]);
+    assert!(
+        matches!(loaded["load_state"].as_str(), Some("Loaded" | "Loading")),
+        "--load: {loaded}"
+    );
     assert_same_rows(
         &dump(&m, &db, "vb"),
         &dump(&m, &db2, "vb2"),

@@ -29,7 +29,7 @@ JSON document on stdout; messages go to stderr; exit status 1 on error.
   count --addr --db --collection     {"count": N}   (live rows, by pk query)
   drop  --addr --db --collection     {"dropped": bool}
   list  --addr [--db DB]             {"databases": [...], "collections": {db: [...]}}
-  describe --addr --db --collection  schema, partitions, indexes, aliases
+  describe --addr --db --collection  schema, partitions, indexes, aliases, load_state
 
 Every subcommand also takes --user USER --password PASSWORD (M235_AUTH), and
 --tls-ca PEM [--tls-server-name NAME] [--tls-cert PEM --tls-key PEM] for a server
@@ -415,6 +415,11 @@ def cmd_list(args):
     print(json.dumps(out))
 
 
+def load_state_name(state):
+    """`Loaded`, `Loading`, `NotLoad` or `NotExist`, whatever pymilvus's enum prints."""
+    return getattr(state, "name", str(state))
+
+
 def cmd_describe(args):
     coll = open_collection(args)
     s = coll.schema
@@ -426,6 +431,7 @@ def cmd_describe(args):
         "aliases": utility.list_aliases(coll.name, using=ALIAS),
         "num_entities": coll.num_entities,
         "shards": coll.num_shards,
+        "load_state": load_state_name(utility.load_state(coll.name, using=ALIAS)),
     }
     print(json.dumps(canonical(out), default=str))
 
