@@ -79,6 +79,7 @@ pub struct CreateArgs {
 
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
+    /// The backup's name (`list` shows them).
     #[arg(short, long)]
     pub name: String,
     /// Check only that every file exists with its recorded size (no reading).
@@ -91,6 +92,7 @@ pub struct VerifyArgs {
 
 #[derive(Args, Debug)]
 pub struct UnlockArgs {
+    /// The backup's name (`list` shows them).
     #[arg(short, long)]
     pub name: String,
 }
@@ -104,6 +106,7 @@ pub struct ListArgs {
 
 #[derive(Args, Debug)]
 pub struct GetArgs {
+    /// The backup's name (`list` shows them).
     #[arg(short, long)]
     pub name: String,
     /// Print the backup's metadata as JSON.
@@ -113,6 +116,7 @@ pub struct GetArgs {
 
 #[derive(Args, Debug)]
 pub struct DeleteArgs {
+    /// The backup's name (`list` shows them).
     #[arg(short, long)]
     pub name: String,
     /// Confirm the deletion (required).
@@ -122,6 +126,7 @@ pub struct DeleteArgs {
 
 #[derive(Args, Debug)]
 pub struct RestoreArgs {
+    /// The backup's name (`list` shows them).
     #[arg(short, long)]
     pub name: String,
     /// Collections to restore: coll, db.coll or db.*, comma-separated (default: all).
