@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod filter;
 pub mod format;
+pub mod inventory;
 pub mod jobs;
 pub mod lock;
 pub mod milvus;

@@ -7,6 +7,9 @@
 //! - `MBT_TEST_PAUSE_SECS=S`: how long a pause lasts (default 600 s). A paused run prints
 //!   `MBT_TEST_PAUSED <where>` on stderr, so a test can kill it at exactly that point.
 //! - `MBT_TEST_FAIL_AFTER_IMPORTS=N`: `restore` fails after N successful import calls.
+//! - `MBT_TEST_PAUSE_AFTER_IMPORTS=N`: `restore` pauses right after Milvus accepted its N-th
+//!   Import call (the task runs in Milvus), before the first poll of that task: a test can
+//!   restart Milvus while an import is in flight.
 
 use std::time::Duration;
 
@@ -31,6 +34,16 @@ pub async fn before_metadata() {
 /// Whether a restore should fail now, having made `imports` successful import calls.
 pub fn fail_after_imports(imports: u64) -> bool {
     var("MBT_TEST_FAIL_AFTER_IMPORTS") == Some(imports)
+}
+
+/// Counts the Import calls Milvus accepted; pauses if `MBT_TEST_PAUSE_AFTER_IMPORTS` equals
+/// their number.
+pub async fn after_import_call() {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    if var("MBT_TEST_PAUSE_AFTER_IMPORTS") == Some(n) {
+        pause(&format!("after import call {n}")).await;
+    }
 }
 
 async fn pause(at: &str) {

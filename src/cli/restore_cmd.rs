@@ -34,6 +34,8 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     let checked = check_backup(&backups, &opts, &ProgressSender::discard()).await?;
     let client = ctx.connect().await?;
     let plan = plan_restore_checked(&client, &backups, &milvus, &opts, checked).await?;
+    // Existing targets are refused here, as before, with or without --dry-run.
+    plan.refuse_conflicts()?;
     if args.dry_run {
         print_plan(&plan, &opts);
         println!("dry run: nothing was changed");

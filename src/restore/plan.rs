@@ -27,8 +27,8 @@ pub struct PlannedCollection {
     pub source: CollectionBackup,
     pub target_db: String,
     pub target_name: String,
-    /// The target collection exists now (it will be dropped: the plan was made with
-    /// `drop_existing`, else planning fails).
+    /// The target collection exists now: it will be dropped if the plan was made with
+    /// `drop_existing`, else it is one of the plan's [`RestorePlan::conflicts`].
     pub exists: bool,
     pub db_exists: bool,
     /// Import calls: one per segment group.
@@ -62,6 +62,9 @@ pub struct RestorePlan {
     pub target_storage: String,
     pub backup_storage: String,
     pub warnings: Vec<String>,
+    /// Targets (`db.collection`) that exist while the plan was made without `drop_existing`:
+    /// a plan with conflicts cannot run ([`RestorePlan::refuse_conflicts`]).
+    pub conflicts: Vec<String>,
 }
 
 impl RestorePlan {
@@ -72,12 +75,27 @@ impl RestorePlan {
     pub fn total_rows(&self) -> i64 {
         self.collections.iter().map(|c| c.rows).sum()
     }
+
+    /// Fails with [`Error::Conflict`] if target collections exist and the plan was made without
+    /// `drop_existing` (nothing has been changed then).
+    pub fn refuse_conflicts(&self) -> Result<()> {
+        if self.conflicts.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Conflict(format!(
+            "target collection(s) already exist on {}: {} (nothing was changed)",
+            self.target_address,
+            self.conflicts.join(", ")
+        )))
+    }
 }
 
 /// Reads the backup and the target, and works out what a restore would do. Fails, having
 /// changed nothing, on an incomplete backup, a backup whose files fail the quick check (unless
-/// `skip_verify`), a refused version pair, bad or colliding names, and existing target
-/// collections (unless `drop_existing`).
+/// `skip_verify`), a refused version pair, and bad or colliding names. Existing target
+/// collections (without `drop_existing`) do not fail the planning: they are listed in
+/// [`RestorePlan::conflicts`], and [`RestorePlan::refuse_conflicts`] (which [`super::run_restore`]
+/// calls too) turns them into the error.
 pub async fn plan_restore(
     client: &MilvusClient,
     backups: &Store,
@@ -263,13 +281,6 @@ pub async fn plan_restore_checked(
             aliases,
         });
     }
-    if !conflicts.is_empty() {
-        return Err(Error::Conflict(format!(
-            "target collection(s) already exist on {}: {} (nothing was changed)",
-            client.address(),
-            conflicts.join(", ")
-        )));
-    }
     if !opts.create_indexes && opts.load {
         warnings.push("--load without indexes: Milvus 2.2/2.3 cannot load a collection whose vector field has no index".into());
     }
@@ -284,9 +295,48 @@ pub async fn plan_restore_checked(
         target_storage: milvus.label(),
         backup_storage: backups.label(),
         warnings,
+        conflicts,
     })
 }
 
 fn empty_as_unknown(v: &str) -> &str {
     if v.is_empty() { "(unknown version)" } else { v }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conflicts: &[&str]) -> RestorePlan {
+        RestorePlan {
+            backup: BackupInfo::default(),
+            collections: vec![],
+            target_address: "127.0.0.1:19530".into(),
+            target_version: "v2.3.5".into(),
+            compat: Matrix::load().verdict("2.3", "2.3"),
+            staging: false,
+            target_storage: String::new(),
+            backup_storage: String::new(),
+            warnings: vec![],
+            conflicts: conflicts.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn conflicts_are_listed_and_refused_with_the_cli_message() {
+        assert!(plan(&[]).refuse_conflicts().is_ok());
+        let e = plan(&["default.a_r", "db2.b_r"])
+            .refuse_conflicts()
+            .unwrap_err();
+        assert!(matches!(e, Error::Conflict(_)));
+        assert_eq!(
+            e.to_string(),
+            Error::Conflict(
+                "target collection(s) already exist on 127.0.0.1:19530: default.a_r, db2.b_r (nothing was changed)"
+                    .into()
+            )
+            .to_string()
+        );
+        assert!(e.hint().is_some_and(|h| h.contains("--drop-existing")));
+    }
 }

@@ -79,6 +79,11 @@ pub async fn run_restore(
         ..Default::default()
     };
     report.warnings.extend(plan.warnings.iter().cloned());
+    // A plan that lists existing targets (made without drop_existing) never runs.
+    if let Err(e) = plan.refuse_conflicts() {
+        progress.phase(Phase::Failed);
+        return (report, Err(e));
+    }
     progress.update(|p| {
         p.collections.total = plan.collections.len() as u64;
         p.segments.total = plan.collections.iter().map(|c| c.groups as u64).sum();
@@ -381,6 +386,7 @@ async fn import_group(
             &[("backup".into(), "true".into())],
         )
         .await?;
+    test_hooks::after_import_call().await;
     let started = tokio::time::Instant::now();
     let mut rows = 0;
     for task in tasks {

@@ -3,6 +3,7 @@
 
 use super::state::{CollectionsData, LogLine};
 use milvus_backup_tui::catalog::BackupEntry;
+use milvus_backup_tui::inventory::StorageSize;
 use milvus_backup_tui::jobs::{JobHandle, JobId, JobResult};
 use milvus_backup_tui::progress::Progress;
 use milvus_backup_tui::restore::RestorePlan;
@@ -25,6 +26,10 @@ pub enum Action {
     Enter,
     Back,
     Toggle,
+    /// Tab / Shift-Tab: the next or previous pane of the screen (or field of the wizard).
+    FocusNext,
+    FocusPrev,
+    /// `]` / `[`: the next or previous screen.
     NextScreen,
     PrevScreen,
     GoTo(Screen),
@@ -53,6 +58,12 @@ pub enum Action {
         error: String,
     },
     CollectionsLoaded(CollectionsData),
+    /// The size on storage of one collection (`db.collection`, id), or why it is unknown.
+    StorageSize {
+        collection: String,
+        id: i64,
+        size: Result<StorageSize, String>,
+    },
     BackupsLoaded(Vec<BackupEntry>),
     BackupDeleted {
         name: String,

@@ -40,6 +40,7 @@ async fn collection(client: &MilvusClient, db: &str, name: &str) -> Result<Colle
             let segs: Vec<_> = segments.iter().filter(|s| s.partition_id == p.id).collect();
             PartitionNode {
                 name: p.name,
+                id: p.id,
                 rows: segs.iter().map(|s| s.num_rows).sum(),
                 segments: segs.len(),
             }
@@ -86,6 +87,7 @@ async fn collection(client: &MilvusClient, db: &str, name: &str) -> Result<Colle
         .collect();
     Ok(CollectionNode {
         name: name.to_string(),
+        id: info.id,
         rows: rows.unwrap_or(-1),
         segments: segments.len(),
         partitions,
@@ -95,5 +97,6 @@ async fn collection(client: &MilvusClient, db: &str, name: &str) -> Result<Colle
             .unwrap_or_else(|_| "?".into()),
         aliases: info.aliases,
         fields,
+        storage: Default::default(),
     })
 }

@@ -29,6 +29,8 @@ pub struct RestoreSpec {
 pub enum Command {
     Connect,
     LoadCollections,
+    /// Read the size on storage of these collections (`db.collection`, id), one by one.
+    LoadStorageSizes(Vec<(String, i64)>),
     LoadBackups,
     DeleteBackup(String),
     StartBackup {

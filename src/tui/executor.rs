@@ -8,6 +8,7 @@ use milvus_backup_tui::backup::CreateOptions;
 use milvus_backup_tui::catalog;
 use milvus_backup_tui::config::{Config, MilvusConfig};
 use milvus_backup_tui::filter::{Filter, Naming};
+use milvus_backup_tui::inventory;
 use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest};
 use milvus_backup_tui::milvus::MilvusClient;
 use milvus_backup_tui::restore::{RestoreOptions, plan_restore};
@@ -19,6 +20,8 @@ use tokio::runtime::Handle;
 
 /// How long a connection attempt may take before the UI says it failed.
 const CONNECT_LIMIT: Duration = Duration::from_secs(15);
+/// How many collections' sizes are read from the storage at once.
+const STORAGE_READERS: usize = 4;
 /// Elapsed time and ETA of a job that reports nothing are refreshed this often.
 const QUIET_REFRESH: Duration = Duration::from_secs(1);
 
@@ -90,6 +93,7 @@ impl Executor {
                     }
                 });
             }
+            Command::LoadStorageSizes(ids) => self.load_storage_sizes(ids),
             Command::LoadBackups => {
                 let storage = self.config.backup.storage.clone();
                 self.background(async move {
@@ -181,6 +185,40 @@ impl Executor {
         self.runtime.spawn(async move {
             let a = fut.await;
             let _ = tx.send(super::app::AppEvent::Action(a));
+        });
+    }
+
+    /// Reads the size of each collection in Milvus's storage, a few at a time, sending one
+    /// action per collection as it is known.
+    fn load_storage_sizes(&self, ids: Vec<(String, i64)>) {
+        let storage = self
+            .milvus_config(self.cluster.as_deref())
+            .map(|c| c.storage);
+        let tx = self.tx.clone();
+        self.runtime.spawn(async move {
+            use futures::StreamExt;
+            let store = storage.and_then(|s| Store::open(&s, Role::Milvus));
+            let store = store.as_ref();
+            let mut sizes = futures::stream::iter(ids)
+                .map(|(collection, id)| async move {
+                    let size = match store {
+                        Ok(s) => inventory::collection_storage(s, id)
+                            .await
+                            .map_err(|e| with_hint(&e)),
+                        Err(e) => Err(with_hint(e)),
+                    };
+                    Action::StorageSize {
+                        collection,
+                        id,
+                        size,
+                    }
+                })
+                .buffer_unordered(STORAGE_READERS);
+            while let Some(a) = sizes.next().await {
+                if tx.send(super::app::AppEvent::Action(a)).is_err() {
+                    break;
+                }
+            }
         });
     }
 

@@ -3,7 +3,7 @@
 use super::action::{Action, JobStartedInfo};
 use super::state::{
     ClusterChoice, CollectionNode, CollectionsData, DbNode, JobStatus, JobView, LogLine, Model,
-    PartitionNode, PlanView, Session, Wizard, WizardStep,
+    PartitionNode, PlanView, Session, StorageState, Wizard, WizardStep,
 };
 use super::theme::Theme;
 use milvus_backup_tui::catalog::BackupEntry;
@@ -11,6 +11,7 @@ use milvus_backup_tui::compat::Matrix;
 use milvus_backup_tui::format::{
     BackupInfo, CollectionBackup, IndexInfo, PartitionBackup, SegmentBackup,
 };
+use milvus_backup_tui::inventory::StorageSize;
 use milvus_backup_tui::jobs::{JobId, JobKind};
 use milvus_backup_tui::progress::{CollectionProgress, Count, Phase, Progress};
 use milvus_backup_tui::restore::{PlannedCollection, RestorePlan};
@@ -37,19 +38,39 @@ pub fn session() -> Session {
     }
 }
 
-fn coll(name: &str, rows: i64, parts: &[(&str, i64)], load: &str) -> CollectionNode {
+fn coll(id: i64, name: &str, rows: i64, parts: &[(&str, i64)], load: &str) -> CollectionNode {
+    let partitions: Vec<PartitionNode> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, (n, r))| PartitionNode {
+            name: (*n).into(),
+            id: id * 10 + i as i64,
+            rows: *r,
+            segments: 2,
+        })
+        .collect();
+    // books: read; movies: still being read; orders: its storage cannot be read.
+    let storage = match name {
+        "books" => StorageState::Known(StorageSize {
+            total: partitions.iter().map(|p| p.rows as u64 * 600).sum(),
+            files: 24,
+            partitions: partitions
+                .iter()
+                .map(|p| (p.id, p.rows as u64 * 600))
+                .collect(),
+        }),
+        "orders" => StorageState::Unreadable(
+            "storage error on /var/lib/milvus/data: list insert_log/3/: permission denied".into(),
+        ),
+        _ => StorageState::Unknown,
+    };
     CollectionNode {
         name: name.into(),
+        id,
         rows,
         segments: parts.len() * 2,
-        partitions: parts
-            .iter()
-            .map(|(n, r)| PartitionNode {
-                name: (*n).into(),
-                rows: *r,
-                segments: 2,
-            })
-            .collect(),
+        partitions,
+        storage,
         indexes: vec!["vector: HNSW L2".into()],
         load_state: load.into(),
         aliases: if name == "books" {
@@ -72,17 +93,18 @@ pub fn collections() -> CollectionsData {
                 name: "default".into(),
                 collections: vec![
                     coll(
+                        1,
                         "books",
                         3000,
                         &[("_default", 2000), ("fiction", 1000)],
                         "loaded",
                     ),
-                    coll("movies", 1200, &[("_default", 1200)], "not loaded"),
+                    coll(2, "movies", 1200, &[("_default", 1200)], "not loaded"),
                 ],
             },
             DbNode {
                 name: "shop".into(),
-                collections: vec![coll("orders", 52000, &[("_default", 52000)], "loaded")],
+                collections: vec![coll(3, "orders", 52000, &[("_default", 52000)], "loaded")],
             },
         ],
     }
@@ -273,7 +295,16 @@ pub fn plan() -> RestorePlan {
         target_storage: "/var/lib/milvus/data".into(),
         backup_storage: "/srv/backups".into(),
         warnings: vec![],
+        conflicts: vec![],
     }
+}
+
+/// [`plan`] where `default.books_restored` exists already (planned without drop existing).
+pub fn plan_with_conflicts() -> RestorePlan {
+    let mut p = plan();
+    p.collections[0].exists = true;
+    p.conflicts = vec![p.collections[0].target()];
+    p
 }
 
 /// The restore wizard of the first backup at `step`, with a plan when on the plan page.

@@ -61,6 +61,8 @@ fn text_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
     match key.code {
         KeyCode::Enter => Some(Action::Enter),
         KeyCode::Esc => Some(Action::Back),
+        KeyCode::Tab => Some(Action::FocusNext),
+        KeyCode::BackTab => Some(Action::FocusPrev),
         KeyCode::Up => Some(Action::Up),
         KeyCode::Down => Some(Action::Down),
         KeyCode::Left => edit(InputRequest::GoToPrevChar),
@@ -92,8 +94,10 @@ fn normal_key(m: &Model, key: KeyEvent, default_name: impl FnOnce() -> String) -
         KeyCode::Enter => Action::Enter,
         KeyCode::Esc => Action::Back,
         KeyCode::Char(' ') => Action::Toggle,
-        KeyCode::Tab => Action::NextScreen,
-        KeyCode::BackTab => Action::PrevScreen,
+        KeyCode::Tab => Action::FocusNext,
+        KeyCode::BackTab => Action::FocusPrev,
+        KeyCode::Char(']') if m.dialog.is_none() => Action::NextScreen,
+        KeyCode::Char('[') if m.dialog.is_none() => Action::PrevScreen,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         KeyCode::Char(c @ '1'..='5') if m.dialog.is_none() => {
@@ -147,6 +151,29 @@ mod tests {
         assert!(matches!(
             action_for_key(&m, press(KeyCode::Char('3')), String::new),
             Some(Action::GoTo(Screen::Jobs))
+        ));
+    }
+
+    #[test]
+    fn tab_moves_between_panes_and_brackets_between_screens() {
+        let mut m = fixtures::model();
+        let key = |m: &Model, code| action_for_key(m, press(code), String::new);
+        assert!(matches!(key(&m, KeyCode::Tab), Some(Action::FocusNext)));
+        assert!(matches!(key(&m, KeyCode::BackTab), Some(Action::FocusPrev)));
+        assert!(matches!(
+            key(&m, KeyCode::Char(']')),
+            Some(Action::NextScreen)
+        ));
+        assert!(matches!(
+            key(&m, KeyCode::Char('[')),
+            Some(Action::PrevScreen)
+        ));
+        // In a text field Tab still moves the focus, and brackets are typed.
+        m.collections.filtering = true;
+        assert!(matches!(key(&m, KeyCode::Tab), Some(Action::FocusNext)));
+        assert!(matches!(
+            key(&m, KeyCode::Char(']')),
+            Some(Action::Edit(InputRequest::InsertChar(']')))
         ));
     }
 

@@ -44,6 +44,24 @@ fn collections_screen() {
     snap("collections", &m);
     let _ = update(&mut m, Action::Key('s'));
     snap("collections_schema", &m);
+    // The last collection, whose storage could not be read: "-" and the reason.
+    let _ = update(&mut m, Action::Key('s'));
+    let _ = update(&mut m, Action::End);
+    snap("collections_storage_unreadable", &m);
+}
+
+#[test]
+fn details_panes_in_focus() {
+    let mut m = on(Screen::Collections);
+    m.collections.cursor = 1;
+    let _ = update(&mut m, Action::Key('s'));
+    let _ = update(&mut m, Action::FocusNext);
+    let _ = update(&mut m, Action::Down);
+    snap("collections_details_focused", &m);
+    let mut m = fixtures::model_with_jobs();
+    m.jobs.cursor = 0;
+    let _ = update(&mut m, Action::FocusNext);
+    snap("jobs_details_focused", &m);
 }
 
 #[test]
@@ -132,9 +150,14 @@ fn restore_wizard_pages() {
     let mut m = on(Screen::Backups);
     let mut w = fixtures::wizard(WizardStep::Plan);
     w.plan = PlanView::Failed(
-        "conflict: target collection(s) already exist on 127.0.0.1:19530: default.books_restored (nothing was changed)"
+        "restore from Milvus v2.3.5 into v2.2.16 is not supported: 2.2 cannot import 2.3's binlogs"
             .into(),
     );
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+    snap("wizard_plan_failed", &m);
+    let mut m = on(Screen::Backups);
+    let mut w = fixtures::wizard(WizardStep::Plan);
+    w.plan = PlanView::Ready(Box::new(fixtures::plan_with_conflicts()));
     m.dialog = Some(Dialog::Restore(Box::new(w)));
     snap("wizard_plan_conflict", &m);
 }

@@ -4,7 +4,8 @@ use super::action::{Action, JobStartedInfo};
 use super::command::Command;
 use super::job_outcome::outcome_lines;
 use super::state::{
-    BackupDialog, Banner, Connection, Dialog, JobStatus, JobView, Model, Retry, Screen, Wizard,
+    BackupDialog, Banner, Connection, Dialog, JobStatus, JobView, Model, Retry, Screen,
+    StorageState, Wizard,
 };
 use super::wizard_update::update_wizard;
 use milvus_backup_tui::names::validate_backup_name;
@@ -60,6 +61,23 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             m.collections.data = Some(data);
             m.collections.loading = false;
             m.collections.clamp_cursor();
+            let ids = m.collections.ids();
+            if ids.is_empty() {
+                vec![]
+            } else {
+                vec![Command::LoadStorageSizes(ids)]
+            }
+        }
+        Action::StorageSize {
+            collection,
+            id,
+            size,
+        } => {
+            let state = match size {
+                Ok(s) => StorageState::Known(s),
+                Err(e) => StorageState::Unreadable(e),
+            };
+            m.collections.set_storage(&collection, id, state);
             vec![]
         }
         Action::BackupsLoaded(entries) => {
@@ -154,15 +172,15 @@ fn user_action(m: &mut Model, action: Action) -> Vec<Command> {
             }
         }
         Action::NextScreen => {
-            m.screen = m.screen.step(1);
+            m.show(m.screen.step(1));
             vec![]
         }
         Action::PrevScreen => {
-            m.screen = m.screen.step(-1);
+            m.show(m.screen.step(-1));
             vec![]
         }
         Action::GoTo(s) => {
-            m.screen = s;
+            m.show(s);
             vec![]
         }
         Action::Key('r') if m.banner.as_ref().is_some_and(|b| b.retry.is_some()) => {
@@ -188,7 +206,10 @@ fn user_action(m: &mut Model, action: Action) -> Vec<Command> {
             vec![]
         }
         Action::OpenBackupDialog { default_name } => open_backup_dialog(m, default_name),
-        other => screens::screen_action(m, other),
+        other => match screens::pane_action(m, &other) {
+            Some(cmds) => cmds,
+            None => screens::screen_action(m, other),
+        },
     }
 }
 
@@ -267,7 +288,7 @@ fn dialog_action(m: &mut Model, action: Action) -> Vec<Command> {
         Dialog::Restore(mut w) => {
             let (open, cmds) = update_wizard(&mut w, action);
             if let Some(Command::StartRestore(_)) = cmds.first() {
-                m.screen = Screen::Jobs;
+                m.show(Screen::Jobs);
             }
             (open.then_some(Dialog::Restore(w)), cmds)
         }
@@ -304,7 +325,7 @@ fn job_started(m: &mut Model, info: JobStartedInfo) {
         outcome: vec![],
     });
     m.jobs.cursor = m.jobs.jobs.len() - 1;
-    m.screen = Screen::Jobs;
+    m.show(Screen::Jobs);
 }
 
 fn job_finished(

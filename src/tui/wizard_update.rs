@@ -16,13 +16,16 @@ pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
             }
         },
         Action::Enter => return enter(w),
-        Action::Key('r') if w.step == WizardStep::Plan => {
-            if let Ok(spec) = w.spec() {
-                w.plan = PlanView::Loading;
-                return (true, vec![Command::PlanRestore(spec)]);
-            }
+        Action::Key('r') if w.step == WizardStep::Plan => return (true, replan(w)),
+        // "drop existing", toggled from the plan page, which plans again with it.
+        Action::Key('d') if w.step == WizardStep::Plan => {
+            w.drop_existing = !w.drop_existing;
+            return (true, replan(w));
         }
         Action::Up | Action::Down | Action::Home | Action::End => move_in_page(w, &action),
+        // Tab goes from one field (line) of the page to the next.
+        Action::FocusNext => move_in_page(w, &Action::Down),
+        Action::FocusPrev => move_in_page(w, &Action::Up),
         Action::Toggle => toggle(w),
         Action::Key('a') if w.step == WizardStep::Collections => {
             let all = w.collections.iter().all(|(_, on)| *on);
@@ -40,10 +43,24 @@ pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
     (true, vec![])
 }
 
+fn replan(w: &mut Wizard) -> Vec<Command> {
+    match w.spec() {
+        Ok(spec) => {
+            w.plan = PlanView::Loading;
+            w.plan_scroll = 0;
+            vec![Command::PlanRestore(spec)]
+        }
+        Err(_) => vec![],
+    }
+}
+
 fn enter(w: &mut Wizard) -> (bool, Vec<Command>) {
     if w.step == WizardStep::Plan {
+        // Refused while the plan lists existing targets (the page says why).
         return match (&w.plan, w.spec()) {
-            (PlanView::Ready(_), Ok(spec)) => (false, vec![Command::StartRestore(spec)]),
+            (PlanView::Ready(p), Ok(spec)) if p.conflicts.is_empty() => {
+                (false, vec![Command::StartRestore(spec)])
+            }
             _ => (true, vec![]),
         };
     }
@@ -52,11 +69,8 @@ fn enter(w: &mut Wizard) -> (bool, Vec<Command>) {
     }
     if let Some(next) = w.step.next() {
         w.step = next;
-        if next == WizardStep::Plan
-            && let Ok(spec) = w.spec()
-        {
-            w.plan = PlanView::Loading;
-            return (true, vec![Command::PlanRestore(spec)]);
+        if next == WizardStep::Plan {
+            return (true, replan(w));
         }
     }
     (true, vec![])
@@ -82,7 +96,14 @@ fn move_in_page(w: &mut Wizard, action: &Action) {
         WizardStep::Options => {
             super::update::screens_move(&mut w.option_cursor, OPTION_COUNT, action);
         }
-        WizardStep::Plan => {}
+        WizardStep::Plan => {
+            w.plan_scroll = match action {
+                Action::Up => w.plan_scroll.saturating_sub(1),
+                Action::Down => w.plan_scroll.saturating_add(1),
+                Action::End => u16::MAX,
+                _ => 0,
+            };
+        }
     }
 }
 

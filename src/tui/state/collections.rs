@@ -1,5 +1,6 @@
 //! The Collections screen: a tree database → collection → partition, with multi-select.
 
+use milvus_backup_tui::inventory::StorageSize;
 use std::collections::BTreeSet;
 use tui_input::Input;
 
@@ -17,6 +18,8 @@ pub struct DbNode {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CollectionNode {
     pub name: String,
+    /// Milvus's id of the collection (its directories in the storage are named after it).
+    pub id: i64,
     pub rows: i64,
     pub segments: usize,
     pub partitions: Vec<PartitionNode>,
@@ -26,11 +29,25 @@ pub struct CollectionNode {
     pub aliases: Vec<String>,
     /// One line per field: `name TYPE [pk] [partition key]`.
     pub fields: Vec<String>,
+    /// Its size in Milvus's storage, read in the background after the tree.
+    pub storage: StorageState,
+}
+
+/// The size on storage of a collection, as far as it is known.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum StorageState {
+    /// Not read yet.
+    #[default]
+    Unknown,
+    Known(StorageSize),
+    /// The storage could not be read: why.
+    Unreadable(String),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartitionNode {
     pub name: String,
+    pub id: i64,
     pub rows: i64,
     pub segments: usize,
 }
@@ -117,6 +134,33 @@ impl CollectionsState {
     pub fn clamp_cursor(&mut self) {
         let n = self.rows().len();
         self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };
+    }
+
+    /// `db.collection` and id of every collection, for reading their sizes.
+    pub fn ids(&self) -> Vec<(String, i64)> {
+        let Some(data) = &self.data else {
+            return vec![];
+        };
+        data.dbs
+            .iter()
+            .flat_map(|db| {
+                db.collections
+                    .iter()
+                    .map(move |c| (qualified(&db.name, &c.name), c.id))
+            })
+            .collect()
+    }
+
+    /// Records the size of `collection` (if it is still the one with this id).
+    pub fn set_storage(&mut self, collection: &str, id: i64, state: StorageState) {
+        let Some(data) = &mut self.data else { return };
+        for db in &mut data.dbs {
+            for c in &mut db.collections {
+                if c.id == id && qualified(&db.name, &c.name) == collection {
+                    c.storage = state.clone();
+                }
+            }
+        }
     }
 
     /// Selected collections that still exist, sorted.

@@ -10,7 +10,7 @@ mod wizard;
 
 pub use backups::BackupsState;
 pub use collections::{
-    CollectionNode, CollectionsData, CollectionsState, DbNode, PartitionNode, TreeRow,
+    CollectionNode, CollectionsData, CollectionsState, DbNode, PartitionNode, StorageState, TreeRow,
 };
 pub use compat::CompatState;
 pub use dialog::{BackupDialog, Dialog};
@@ -51,10 +51,23 @@ impl Screen {
         Screen::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// Whether the screen has a details pane beside (or below) its list.
+    pub fn has_details(self) -> bool {
+        !matches!(self, Screen::Log)
+    }
+
     pub fn step(self, by: isize) -> Screen {
         let n = Screen::ALL.len() as isize;
         Screen::ALL[((self.index() as isize + by).rem_euclid(n)) as usize]
     }
+}
+
+/// The pane of a screen that has the keyboard: its list (or grid), or its details pane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    #[default]
+    List,
+    Details,
 }
 
 /// The connection to the selected cluster.
@@ -114,6 +127,10 @@ pub struct Model {
     pub session: Session,
     pub connection: Connection,
     pub screen: Screen,
+    /// The pane in focus on the current screen (Tab moves it).
+    pub focus: Pane,
+    /// How far the details pane is scrolled (when it has the focus, arrows scroll it).
+    pub details_scroll: u16,
     pub banner: Option<Banner>,
     /// A short note in the footer ("backup x deleted").
     pub notice: Option<String>,
@@ -134,6 +151,8 @@ impl Model {
             session,
             connection: Connection::Connecting,
             screen: Screen::Collections,
+            focus: Pane::List,
+            details_scroll: 0,
             banner: None,
             notice: None,
             dialog: None,
@@ -146,6 +165,20 @@ impl Model {
             should_exit: false,
             theme: crate::tui::theme::Theme::from_env(),
         }
+    }
+
+    /// Shows `screen`, its list in focus.
+    pub fn show(&mut self, screen: Screen) {
+        if self.screen != screen {
+            self.focus = Pane::List;
+            self.details_scroll = 0;
+        }
+        self.screen = screen;
+    }
+
+    /// The details pane of the current screen has the focus.
+    pub fn details_focused(&self) -> bool {
+        self.focus == Pane::Details && self.screen.has_details()
     }
 
     pub fn server_version(&self) -> Option<&str> {

@@ -100,6 +100,8 @@ pub struct Wizard {
     /// The option line under the cursor on the Options page.
     pub option_cursor: usize,
     pub plan: PlanView,
+    /// How far the plan page is scrolled.
+    pub plan_scroll: u16,
 }
 
 impl Wizard {
@@ -126,6 +128,7 @@ impl Wizard {
             load: false,
             option_cursor: 0,
             plan: PlanView::NotAsked,
+            plan_scroll: 0,
         }
     }
 
@@ -202,6 +205,12 @@ impl Wizard {
             WizardStep::Target if self.clusters.is_empty() => {
                 Some("no cluster is configured".into())
             }
+            WizardStep::Plan => self.conflicts().map(|c| {
+                format!(
+                    "{} target collection(s) exist: d drops them, Esc goes back to rename",
+                    c.len()
+                )
+            }),
             _ => None,
         }
     }
@@ -217,6 +226,14 @@ impl Wizard {
             create_indexes: self.create_indexes,
             load: self.load,
         })
+    }
+
+    /// The existing targets the ready plan lists, if there are any (the restore cannot start).
+    pub fn conflicts(&self) -> Option<&[String]> {
+        match &self.plan {
+            PlanView::Ready(p) if !p.conflicts.is_empty() => Some(&p.conflicts),
+            _ => None,
+        }
     }
 
     pub fn target_label(&self) -> String {

@@ -3,7 +3,7 @@
 use super::{open_wizard, refocus_compat};
 use crate::tui::action::Action;
 use crate::tui::command::Command;
-use crate::tui::state::{Connection, Dialog, JobStatus, Model, Screen, TreeRow};
+use crate::tui::state::{Connection, Dialog, JobStatus, Model, Pane, Screen, TreeRow};
 use tui_input::InputRequest;
 
 /// Moves a cursor over `len` lines.
@@ -52,6 +52,8 @@ pub fn filter_action(m: &mut Model, action: &Action) -> Option<Vec<Command>> {
             input.handle(InputRequest::DeleteLine);
             *filtering = false;
         }
+        // The filter keeps the keyboard until Enter or Esc.
+        Action::FocusNext | Action::FocusPrev => {}
         _ => return None,
     }
     m.collections.clamp_cursor();
@@ -59,7 +61,40 @@ pub fn filter_action(m: &mut Model, action: &Action) -> Option<Vec<Command>> {
     Some(vec![])
 }
 
+/// Tab and the keys of a focused details pane: arrows scroll it, Esc gives the list the focus.
+/// `None` when the action is not about panes.
+pub fn pane_action(m: &mut Model, action: &Action) -> Option<Vec<Command>> {
+    match action {
+        Action::FocusNext | Action::FocusPrev => {
+            if m.screen.has_details() {
+                m.focus = match m.focus {
+                    Pane::List => Pane::Details,
+                    Pane::Details => Pane::List,
+                };
+            }
+            return Some(vec![]);
+        }
+        _ if !m.details_focused() => return None,
+        Action::Back => m.focus = Pane::List,
+        Action::Up => m.details_scroll = m.details_scroll.saturating_sub(1),
+        Action::Down => m.details_scroll = m.details_scroll.saturating_add(1),
+        Action::PageUp => m.details_scroll = m.details_scroll.saturating_sub(10),
+        Action::PageDown => m.details_scroll = m.details_scroll.saturating_add(10),
+        Action::Home => m.details_scroll = 0,
+        Action::End => m.details_scroll = u16::MAX,
+        _ => return None,
+    }
+    Some(vec![])
+}
+
 pub fn screen_action(m: &mut Model, action: Action) -> Vec<Command> {
+    // The list moves: what the details pane shows changes, from its top.
+    if matches!(
+        action,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+    ) {
+        m.details_scroll = 0;
+    }
     match m.screen {
         Screen::Collections => collections(m, action),
         Screen::Backups => backups(m, action),
@@ -170,7 +205,7 @@ fn backups(m: &mut Model, action: Action) -> Vec<Command> {
         }
         Action::Key('c') => {
             refocus_compat(m);
-            m.screen = Screen::Compat;
+            m.show(Screen::Compat);
             vec![]
         }
         _ => vec![],

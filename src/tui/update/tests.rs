@@ -5,7 +5,7 @@ use crate::tui::action::{Action, JobStartedInfo};
 use crate::tui::command::{Command, NamingChoice, RestoreSpec};
 use crate::tui::fixtures;
 use crate::tui::state::{
-    Connection, Dialog, JobStatus, NamingMode, PlanView, Retry, Screen, TreeRow, WizardStep,
+    Connection, Dialog, JobStatus, NamingMode, Pane, PlanView, Retry, Screen, TreeRow, WizardStep,
 };
 use milvus_backup_tui::jobs::{JobFailure, JobId, JobKind, JobOutput};
 use milvus_backup_tui::progress::Phase;
@@ -105,7 +105,7 @@ fn a_failed_call_keeps_the_app_up_with_a_retry() {
 }
 
 #[test]
-fn screens_cycle_with_tab_and_digits() {
+fn screens_cycle_with_brackets_and_digits() {
     let mut m = fixtures::model();
     update(&mut m, Action::NextScreen);
     assert_eq!(m.screen, Screen::Backups);
@@ -114,6 +114,69 @@ fn screens_cycle_with_tab_and_digits() {
     assert_eq!(m.screen, Screen::Log);
     update(&mut m, Action::GoTo(Screen::Jobs));
     assert_eq!(m.screen, Screen::Jobs);
+}
+
+#[test]
+fn tab_moves_between_the_list_and_a_scrollable_details_pane() {
+    let mut m = fixtures::model();
+    assert_eq!(m.focus, Pane::List);
+    update(&mut m, Action::FocusNext);
+    assert_eq!(
+        m.screen,
+        Screen::Collections,
+        "Tab no longer changes screens"
+    );
+    assert!(m.details_focused());
+    // Arrows scroll the details; the tree keeps its cursor.
+    let cursor = m.collections.cursor;
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Down);
+    assert_eq!(m.details_scroll, 2);
+    assert_eq!(m.collections.cursor, cursor);
+    update(&mut m, Action::Up);
+    assert_eq!(m.details_scroll, 1);
+    update(&mut m, Action::PageUp);
+    assert_eq!(m.details_scroll, 0);
+    // Keys of the screen still work on the item under the cursor.
+    update(&mut m, Action::Key('s'));
+    assert!(m.collections.show_schema);
+    // Shift-Tab (or Esc) gives the list the keyboard back; moving in it scrolls to the top.
+    update(&mut m, Action::FocusPrev);
+    assert_eq!(m.focus, Pane::List);
+    update(&mut m, Action::FocusNext);
+    update(&mut m, Action::PageDown);
+    update(&mut m, Action::Back);
+    assert_eq!(m.focus, Pane::List);
+    update(&mut m, Action::Down);
+    assert_eq!(m.collections.cursor, cursor + 1);
+    assert_eq!(m.details_scroll, 0);
+    // Another screen starts on its list; the Log has a single pane.
+    update(&mut m, Action::FocusNext);
+    update(&mut m, Action::NextScreen);
+    assert_eq!((m.screen, m.focus), (Screen::Backups, Pane::List));
+    update(&mut m, Action::GoTo(Screen::Log));
+    update(&mut m, Action::FocusNext);
+    assert!(!m.details_focused());
+    // While the filter is typed, Tab does nothing.
+    update(&mut m, Action::GoTo(Screen::Collections));
+    update(&mut m, Action::Key('/'));
+    update(&mut m, Action::FocusNext);
+    assert_eq!(m.focus, Pane::List);
+    assert!(m.collections.filtering);
+}
+
+#[test]
+fn tab_moves_between_the_fields_of_a_wizard_page() {
+    let mut m = fixtures::model();
+    m.dialog = Some(Dialog::Restore(Box::new(fixtures::wizard(
+        WizardStep::Options,
+    ))));
+    update(&mut m, Action::FocusNext);
+    update(&mut m, Action::FocusNext);
+    assert_eq!(wizard(&m).option_cursor, 2);
+    update(&mut m, Action::FocusPrev);
+    assert_eq!(wizard(&m).option_cursor, 1);
+    assert_eq!(m.focus, Pane::List, "the screen behind keeps its focus");
 }
 
 #[test]
@@ -576,4 +639,135 @@ fn a_finished_restore_reloads_the_collections() {
         },
     );
     assert_eq!(cmds, vec![Command::LoadCollections]);
+}
+
+#[test]
+fn sizes_on_storage_load_after_the_tree_and_arrive_one_by_one() {
+    use crate::tui::state::StorageState;
+    use milvus_backup_tui::inventory::StorageSize;
+    let mut m = crate::tui::state::Model::new(fixtures::session());
+    let mut data = fixtures::collections();
+    for db in &mut data.dbs {
+        for c in &mut db.collections {
+            c.storage = StorageState::Unknown;
+        }
+    }
+    let cmds = update(&mut m, Action::CollectionsLoaded(data));
+    assert_eq!(
+        cmds,
+        vec![Command::LoadStorageSizes(vec![
+            ("default.books".into(), 1),
+            ("default.movies".into(), 2),
+            ("shop.orders".into(), 3),
+        ])]
+    );
+    assert!(!m.collections.loading, "the tree shows before the sizes");
+    let storage = |m: &crate::tui::state::Model, d: usize, c: usize| {
+        m.collections.data.as_ref().unwrap().dbs[d].collections[c]
+            .storage
+            .clone()
+    };
+    assert_eq!(storage(&m, 0, 1), StorageState::Unknown);
+    let size = StorageSize {
+        total: 1234,
+        files: 3,
+        ..Default::default()
+    };
+    update(
+        &mut m,
+        Action::StorageSize {
+            collection: "default.movies".into(),
+            id: 2,
+            size: Ok(size.clone()),
+        },
+    );
+    assert_eq!(storage(&m, 0, 1), StorageState::Known(size));
+    assert_eq!(storage(&m, 0, 0), StorageState::Unknown);
+    // A collection dropped and re-created since (another id) keeps waiting for its own size.
+    update(
+        &mut m,
+        Action::StorageSize {
+            collection: "default.books".into(),
+            id: 99,
+            size: Ok(StorageSize::default()),
+        },
+    );
+    assert_eq!(storage(&m, 0, 0), StorageState::Unknown);
+    update(
+        &mut m,
+        Action::StorageSize {
+            collection: "shop.orders".into(),
+            id: 3,
+            size: Err("permission denied".into()),
+        },
+    );
+    assert_eq!(
+        storage(&m, 1, 0),
+        StorageState::Unreadable("permission denied".into())
+    );
+    assert!(m.banner.is_none(), "an unreadable storage is no banner");
+    // An empty cluster asks for nothing.
+    let mut m = crate::tui::state::Model::new(fixtures::session());
+    assert!(update(&mut m, Action::CollectionsLoaded(Default::default())).is_empty());
+}
+
+#[test]
+fn a_plan_with_conflicts_is_listed_refuses_confirm_and_d_replans_with_drop_existing() {
+    let mut m = fixtures::model();
+    m.screen = Screen::Backups;
+    update(&mut m, Action::Enter);
+    for _ in 0..3 {
+        update(&mut m, Action::Enter);
+    }
+    let cmds = update(&mut m, Action::Enter);
+    let Some(Command::PlanRestore(spec)) = cmds.first().cloned() else {
+        panic!("{cmds:?}")
+    };
+    assert!(!spec.drop_existing);
+    update(
+        &mut m,
+        Action::PlanReady(Box::new(fixtures::plan_with_conflicts())),
+    );
+    assert_eq!(
+        wizard(&m).conflicts().map(<[String]>::to_vec),
+        Some(vec!["default.books_restored".to_string()])
+    );
+    let problem = wizard(&m).page_problem().expect("the page says why");
+    assert!(
+        problem.contains("1 target collection(s) exist"),
+        "{problem}"
+    );
+    // Confirm is refused while conflicts remain: the wizard stays, nothing starts.
+    assert_eq!(update(&mut m, Action::Enter), vec![]);
+    assert!(m.dialog.is_some());
+    assert_eq!(m.jobs.jobs.len(), 0);
+    // d turns "drop existing" on and plans again; the new plan (no conflict) can start.
+    let cmds = update(&mut m, Action::Key('d'));
+    let dropping = RestoreSpec {
+        drop_existing: true,
+        ..spec.clone()
+    };
+    assert_eq!(cmds, vec![Command::PlanRestore(dropping.clone())]);
+    assert!(wizard(&m).drop_existing);
+    assert!(matches!(wizard(&m).plan, PlanView::Loading));
+    assert!(wizard(&m).page_problem().is_none());
+    let mut replanned = fixtures::plan();
+    replanned.collections[0].exists = true;
+    update(&mut m, Action::PlanReady(Box::new(replanned)));
+    assert!(wizard(&m).conflicts().is_none());
+    // d again turns it off (and plans again).
+    assert_eq!(
+        update(&mut m, Action::Key('d')),
+        vec![Command::PlanRestore(spec)]
+    );
+    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    assert_eq!(
+        update(&mut m, Action::Key('d')),
+        vec![Command::PlanRestore(dropping.clone())]
+    );
+    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    assert_eq!(
+        update(&mut m, Action::Enter),
+        vec![Command::StartRestore(dropping)]
+    );
 }

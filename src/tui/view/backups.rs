@@ -1,6 +1,6 @@
 //! Backups: the list above, the one under the cursor below.
 
-use super::layout::block;
+use super::layout::{clamp_scroll, pane};
 use crate::tui::fmt::{bytes, time_ms};
 use crate::tui::state::Model;
 use ratatui::Frame;
@@ -30,7 +30,10 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
         } else {
             "not loaded (r refreshes)"
         };
-        f.render_widget(Paragraph::new(msg).block(block(&title)), area);
+        f.render_widget(
+            Paragraph::new(msg).block(pane(&title, !m.details_focused())),
+            area,
+        );
         return;
     };
     let visible = b.visible();
@@ -38,7 +41,7 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
         f.render_widget(
             Paragraph::new("No backup here yet. Select collections on screen 1 and press b.")
                 .wrap(Wrap { trim: true })
-                .block(block(&title)),
+                .block(pane(&title, !m.details_focused())),
             area,
         );
         return;
@@ -98,7 +101,7 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
         .style(m.theme.dim()),
     )
     .row_highlight_style(m.theme.selected())
-    .block(block(&title));
+    .block(pane(&title, !m.details_focused()));
     let mut state = TableState::default().with_selected(Some(b.cursor));
     f.render_stateful_widget(table, area, &mut state);
 }
@@ -106,7 +109,10 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
 fn details(m: &Model, f: &mut Frame, area: Rect) {
     let t = m.theme;
     let Some(e) = m.backups.current() else {
-        f.render_widget(Paragraph::new("").block(block("Details")), area);
+        f.render_widget(
+            Paragraph::new("").block(pane("Details", m.details_focused())),
+            area,
+        );
         return;
     };
     let mut lines = Vec::new();
@@ -162,10 +168,12 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
             ));
         }
     }
+    let scroll = clamp_scroll(m.details_scroll, lines.len(), area.height);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block("Details")),
+            .scroll((scroll, 0))
+            .block(pane("Details", m.details_focused())),
         area,
     );
 }

@@ -93,9 +93,26 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             WizardStep::Naming => &[("Up/Down", "mode"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Target => &[("Up/Down", "cluster"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Options => &[("Space", "toggle"), ("Enter", "plan"), ("Esc", "back")],
-            WizardStep::Plan => &[("Enter", "RESTORE"), ("r", "re-plan"), ("Esc", "back")],
+            WizardStep::Plan if w.conflicts().is_some() => &[
+                ("d", "drop existing & re-plan"),
+                ("r", "re-plan"),
+                ("Esc", "back"),
+            ],
+            WizardStep::Plan => &[
+                ("Enter", "RESTORE"),
+                ("d", "toggle drop existing"),
+                ("r", "re-plan"),
+                ("Esc", "back"),
+            ],
         },
         Some(_) => &[("y", "yes"), ("n/Esc", "no")],
+        None if m.details_focused() => &[
+            ("Up/Down", "scroll"),
+            ("PgUp/PgDn", "page"),
+            ("Tab/Esc", "back to the list"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
         None => match m.screen {
             Screen::Collections if m.collections.filtering => {
                 &[("Enter", "keep filter"), ("Esc", "clear filter")]
@@ -109,6 +126,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
                 ("Enter", "open"),
                 ("s", "schema"),
                 ("/", "filter"),
+                ("Tab", "details"),
                 ("?", "help"),
                 ("q", "quit"),
             ],
@@ -118,18 +136,22 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
                 ("r", "refresh"),
                 ("c", "compat"),
                 ("/", "filter"),
+                ("Tab", "details"),
                 ("?", "help"),
                 ("q", "quit"),
             ],
             Screen::Jobs => &[
                 ("Up/Down", "job"),
                 ("c", "cancel"),
+                ("Tab", "details"),
+                ("[ ]", "screens"),
                 ("?", "help"),
                 ("q", "quit"),
             ],
             Screen::Compat => &[
                 ("arrows", "move"),
                 ("f", "focus pair"),
+                ("Tab", "pair"),
                 ("?", "help"),
                 ("q", "quit"),
             ],
@@ -141,6 +163,20 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             ],
         },
     };
+    // What does not fit goes, from the end, but `?` (which lists every key) stays.
+    let width = |keys: &[(&str, &str)]| -> usize {
+        keys.iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+            .sum()
+    };
+    let mut keys = keys.to_vec();
+    while width(&keys) > area.width as usize && keys.len() > 1 {
+        let drop = keys
+            .iter()
+            .rposition(|(k, _)| *k != "?")
+            .unwrap_or(keys.len() - 1);
+        keys.remove(drop);
+    }
     let mut spans = Vec::new();
     for (k, what) in keys {
         spans.push(Span::styled(format!(" {k}"), t.key()));

@@ -1,7 +1,8 @@
 //! Collections: the tree on the left, the collection under the cursor on the right.
 
-use super::layout::{block, cut};
-use crate::tui::state::{Connection, Model, TreeRow};
+use super::layout::{clamp_scroll, cut, pane};
+use crate::tui::fmt::bytes;
+use crate::tui::state::{Connection, Model, StorageState, TreeRow};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -34,10 +35,19 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         f.render_widget(
             Paragraph::new(msg)
                 .wrap(Wrap { trim: true })
-                .block(block(&title)),
+                .block(pane(&title, !m.details_focused())),
             area,
         );
         return;
+    };
+    // The load column only when there is room for it (the details pane shows it too).
+    let wide = area.width >= 60;
+    let row = |cells: [Cell<'static>; 4]| {
+        let mut cells = Vec::from(cells);
+        if !wide {
+            cells.pop();
+        }
+        Row::new(cells)
     };
     let rows: Vec<Row> = c
         .rows()
@@ -45,9 +55,10 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         .map(|r| match r {
             TreeRow::Db(d) => {
                 let db = &data.dbs[d];
-                Row::new(vec![
+                row([
                     Cell::from(Span::styled(db.name.clone(), m.theme.title())),
                     Cell::from(format!("{} coll.", db.collections.len())),
+                    Cell::from(""),
                     Cell::from(""),
                 ])
             }
@@ -61,34 +72,40 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
                     "[ ]"
                 };
                 let fold = if c.expanded.contains(&q) { "-" } else { "+" };
-                Row::new(vec![
+                row([
                     Cell::from(format!(" {mark} {fold} {}", coll.name)),
                     Cell::from(rows_text(coll.rows)),
+                    Cell::from(size_text(&coll.storage, None)),
                     Cell::from(cut(&coll.load_state, 10)),
                 ])
             }
             TreeRow::Partition(d, i, p) => {
-                let part = &data.dbs[d].collections[i].partitions[p];
-                Row::new(vec![
+                let coll = &data.dbs[d].collections[i];
+                let part = &coll.partitions[p];
+                row([
                     Cell::from(format!("         {}", part.name)),
                     Cell::from(rows_text(part.rows)),
+                    Cell::from(size_text(&coll.storage, Some(part.id))),
                     Cell::from(format!("{} seg.", part.segments)),
                 ])
             }
         })
         .collect();
     let empty = rows.is_empty();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(vec!["database / collection", "rows", "load"]).style(m.theme.dim()))
-    .row_highlight_style(m.theme.selected())
-    .block(block(&title));
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(9),
+        Constraint::Length(9),
+    ];
+    let mut header = vec!["database / collection", "rows", "size"];
+    if wide {
+        widths.push(Constraint::Length(10));
+        header.push("load");
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(m.theme.dim()))
+        .row_highlight_style(m.theme.selected())
+        .block(pane(&title, !m.details_focused()));
     let mut state = TableState::default().with_selected((!empty).then_some(c.cursor));
     f.render_stateful_widget(table, area, &mut state);
 }
@@ -98,6 +115,16 @@ fn rows_text(rows: i64) -> String {
         "?".into()
     } else {
         rows.to_string()
+    }
+}
+
+/// The size on storage as the tree shows it: of the collection, or of one of its partitions;
+/// `…` while it is being read, `-` when the storage could not be read.
+pub fn size_text(s: &StorageState, partition: Option<i64>) -> String {
+    match s {
+        StorageState::Unknown => "\u{2026}".into(),
+        StorageState::Unreadable(_) => "-".into(),
+        StorageState::Known(k) => bytes(partition.map_or(k.total, |p| k.partition(p))),
     }
 }
 
@@ -113,7 +140,7 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
         f.render_widget(
             Paragraph::new(text)
                 .wrap(Wrap { trim: true })
-                .block(block("Details")),
+                .block(pane("Details", m.details_focused())),
             area,
         );
         return;
@@ -124,6 +151,16 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
         Line::from(vec![label("database"), Span::raw(db.name.clone())]),
         Line::from(vec![label("rows"), Span::raw(rows_text(c.rows))]),
         Line::from(vec![label("segments"), Span::raw(c.segments.to_string())]),
+        Line::from(vec![
+            label("on storage"),
+            match &c.storage {
+                StorageState::Known(k) => {
+                    Span::raw(format!("{} in {} file(s)", bytes(k.total), k.files))
+                }
+                StorageState::Unknown => Span::styled("\u{2026} (reading)", t.dim()),
+                StorageState::Unreadable(_) => Span::styled("-", t.warn()),
+            },
+        ]),
         Line::from(vec![
             label("partitions"),
             Span::raw(c.partitions.len().to_string()),
@@ -147,6 +184,12 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
             Span::raw(ix.clone()),
         ]));
     }
+    if let StorageState::Unreadable(why) = &c.storage {
+        lines.push(Line::from(Span::styled(
+            format!("storage unreadable: {why}"),
+            t.warn(),
+        )));
+    }
     lines.push(Line::from(""));
     if m.collections.show_schema {
         lines.push(Line::from(Span::styled("schema", t.title())));
@@ -154,10 +197,12 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::from(Span::styled("s shows the schema", t.dim())));
     }
+    let scroll = clamp_scroll(m.details_scroll, lines.len(), area.height);
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(block("Details")),
+            .scroll((scroll, 0))
+            .block(pane("Details", m.details_focused())),
         area,
     );
 }

@@ -1,6 +1,6 @@
 //! Compatibility: the matrix of source × target versions and the pair under the cursor.
 
-use super::layout::block;
+use super::layout::{clamp_scroll, pane};
 use crate::tui::state::Model;
 use milvus_backup_tui::compat::Verdict;
 use ratatui::Frame;
@@ -69,8 +69,9 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         m.theme.dim(),
     )));
     f.render_widget(
-        Paragraph::new(lines).block(block(
+        Paragraph::new(lines).block(pane(
             "Compatibility: backup from (rows) -> restore into (columns)",
+            !m.details_focused(),
         )),
         grid,
     );
@@ -93,10 +94,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         c.matrix.note().to_string(),
         m.theme.dim(),
     )));
+    let scroll = clamp_scroll(m.details_scroll, text.len(), detail.height);
     f.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: true })
-            .block(block("Pair")),
+            .scroll((scroll, 0))
+            .block(pane("Pair", m.details_focused())),
         detail,
     );
 }

@@ -8,11 +8,13 @@ use ratatui::widgets::{Clear, Paragraph};
 
 /// The key map, also printed in docs/tui.md.
 pub const KEYS: [(&str, &str); 22] = [
+    ("1..5", "Collections, Backups, Jobs, Compatibility, Log"),
+    ("] / [", "next / previous screen"),
     (
-        "1..5, Tab, S-Tab",
-        "Collections, Backups, Jobs, Compatibility, Log",
+        "Tab, S-Tab",
+        "next / previous pane (list, details), wizard field",
     ),
-    ("Up/Down, k/j", "move"),
+    ("Up/Down, k/j", "move; scroll the details pane in focus"),
     ("Left/Right, h/l", "fold/unfold, move in the grid"),
     ("PgUp/PgDn, g/G", "page, first/last"),
     ("Enter", "open / next step / confirm"),
@@ -26,11 +28,9 @@ pub const KEYS: [(&str, &str); 22] = [
     ("  b", "back up the selection"),
     ("  s", "show the schema"),
     ("  r", "refresh (or retry after an error)"),
-    ("Backups", ""),
-    ("  Enter", "restore wizard"),
+    ("Backups", "Enter opens the restore wizard"),
     ("  d / r / c", "delete / refresh / compatibility of it"),
-    ("Jobs", ""),
-    ("  c", "cancel the job (asks first)"),
+    ("Jobs", "c cancels the job (asks first)"),
     ("Compatibility", "arrows move, f back to the pair in focus"),
     ("Log", "l cycles the level"),
 ];

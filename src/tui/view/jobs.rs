@@ -1,6 +1,6 @@
 //! Jobs: every job of the session above, the one under the cursor below.
 
-use super::layout::block;
+use super::layout::{clamp_scroll, pane};
 use crate::tui::fmt::{bytes, duration, ratio};
 use crate::tui::state::{JobStatus, JobView, Model};
 use milvus_backup_tui::progress::Count;
@@ -20,7 +20,7 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
         None => f.render_widget(
             Paragraph::new("No job yet: back up from screen 1, restore from screen 2.")
                 .wrap(Wrap { trim: true })
-                .block(block("Job")),
+                .block(pane("Job", m.details_focused())),
             bottom,
         ),
     }
@@ -61,7 +61,7 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
     )
     .header(Row::new(vec!["id", "job", "status", "phase", "time"]).style(m.theme.dim()))
     .row_highlight_style(m.theme.selected())
-    .block(block("Jobs"));
+    .block(pane("Jobs", !m.details_focused()));
     let mut state =
         TableState::default().with_selected((!m.jobs.jobs.is_empty()).then_some(m.jobs.cursor));
     f.render_stateful_widget(table, area, &mut state);
@@ -70,7 +70,7 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
 fn details(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
     let t = m.theme;
     let title = format!("{} {}", j.id, j.kind);
-    let outer = block(&title);
+    let outer = pane(&title, m.details_focused());
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let p = &j.progress;
@@ -140,7 +140,13 @@ fn details(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
                 }
             })
             .collect();
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
+        let scroll = clamp_scroll(m.details_scroll, lines.len(), rest.height + 2);
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll, 0)),
+            rest,
+        );
     }
 }
 
@@ -151,8 +157,10 @@ fn per_collection(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
         return;
     }
     let name_width = (area.width as usize / 3).clamp(10, 40);
+    let skip = clamp_scroll(m.details_scroll, rows.len(), area.height + 2) as usize;
     let lines: Vec<Line> = rows
         .iter()
+        .skip(skip)
         .take(area.height as usize)
         .map(|c| {
             let mut name: String = c.name.chars().take(name_width).collect();

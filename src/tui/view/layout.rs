@@ -23,6 +23,26 @@ pub fn block(title: &str) -> Block<'_> {
         .title(format!(" {title} "))
 }
 
+/// The block of one pane of a screen: double-lined, with its title between `>` `<`, when it has
+/// the keyboard (Tab moves it), so the focus shows without colour.
+pub fn pane(title: &str, focused: bool) -> Block<'_> {
+    if focused {
+        Block::default()
+            .borders(Borders::ALL)
+            .border_type(BorderType::Double)
+            .title(format!(">{title}<"))
+    } else {
+        block(title)
+    }
+}
+
+/// How far to scroll `lines` lines of text into a pane `height` rows high (the model's scroll
+/// may run past the end: `End` asks for the last page).
+pub fn clamp_scroll(scroll: u16, lines: usize, height: u16) -> u16 {
+    let max = lines.saturating_sub(height.saturating_sub(2) as usize);
+    scroll.min(max.min(u16::MAX as usize) as u16)
+}
+
 /// Text cut to `width` characters, with `~` when cut.
 pub fn cut(s: &str, width: usize) -> String {
     if s.chars().count() <= width {

@@ -1,6 +1,6 @@
 //! The restore wizard, drawn over the screens.
 
-use super::layout::block;
+use super::layout::{block, clamp_scroll};
 use crate::tui::fmt::bytes;
 use crate::tui::state::{Model, NamingMode, PlanView, Wizard, WizardStep};
 use milvus_backup_tui::compat::Verdict;
@@ -43,7 +43,17 @@ pub fn draw(m: &Model, w: &Wizard, f: &mut Frame) {
         WizardStep::Options => options(m, w),
         WizardStep::Plan => plan(m, w),
     };
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    let scroll = if w.step == WizardStep::Plan {
+        clamp_scroll(w.plan_scroll, lines.len(), body.height + 2)
+    } else {
+        0
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        body,
+    );
     let line = match w.page_problem() {
         Some(p) => Line::from(Span::styled(p, t.error())),
         None if w.step == WizardStep::Plan => {
@@ -200,6 +210,10 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         } else {
             format!("Milvus imports straight from {}.", p.backup_storage)
         }),
+        Line::from(format!(
+            "Drop existing target collections: {} (d toggles it and plans again).",
+            if w.drop_existing { "YES" } else { "no" }
+        )),
         Line::from(""),
     ];
     for c in &p.collections {
@@ -207,7 +221,10 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         if !c.db_exists && c.target_db != "default" {
             notes.push(format!("create database {}", c.target_db));
         }
-        if c.exists {
+        let conflict = p.conflicts.contains(&c.target());
+        if conflict {
+            notes.push("EXISTS: conflict".to_string());
+        } else if c.exists {
             notes.push("DROP existing".to_string());
         }
         if w.create_indexes && !c.source.index_infos.is_empty() {
@@ -220,7 +237,11 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
             notes.push("load".into());
         }
         out.push(Line::from(vec![
-            Span::styled(format!("create {}", c.target()), t.title()),
+            if conflict {
+                Span::styled(format!("exists {}", c.target()), t.error())
+            } else {
+                Span::styled(format!("create {}", c.target()), t.title())
+            },
             Span::raw(format!(" from {}", c.source.qualified_name())),
         ]));
         out.push(Line::from(format!(
@@ -238,10 +259,21 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         )));
     }
     out.push(Line::from(format!(
-        "total: {} rows, {}; conflicts: none",
+        "total: {} rows, {}; conflicts: {}",
         p.total_rows(),
-        bytes(p.total_bytes())
+        bytes(p.total_bytes()),
+        if p.conflicts.is_empty() {
+            "none".to_string()
+        } else {
+            p.conflicts.len().to_string()
+        }
     )));
+    for c in &p.conflicts {
+        out.push(Line::from(Span::styled(
+            format!("  conflict: {c} already exists on the target"),
+            t.error(),
+        )));
+    }
     for warning in &p.warnings {
         out.push(Line::from(Span::styled(
             format!("warning: {warning}"),
@@ -249,9 +281,16 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         )));
     }
     out.push(Line::from(""));
-    out.push(Line::from(Span::styled(
-        "Enter starts the restore; Esc goes back.",
-        t.key(),
-    )));
+    if p.conflicts.is_empty() {
+        out.push(Line::from(Span::styled(
+            "Enter starts the restore; Esc goes back.",
+            t.key(),
+        )));
+    } else {
+        out.push(Line::from(Span::styled(
+            "The restore cannot start while targets exist. d: drop existing (DESTROYS their data) and plan again; Esc: go back and choose other names.",
+            t.key(),
+        )));
+    }
     out
 }
