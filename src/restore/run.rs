@@ -391,7 +391,15 @@ async fn import_group(
     let mut rows = 0;
     for task in tasks {
         loop {
-            let st = client.import_state(task).await?;
+            let st = client.import_state(task).await.map_err(|e| match e {
+                // Name the collection, not only the task id.
+                Error::Milvus { op, reason, .. } => Error::Milvus {
+                    op,
+                    target: format!("{db}.{coll} partition {partition} (import task {task})"),
+                    reason,
+                },
+                other => other,
+            })?;
             if st.failed {
                 return Err(Error::Milvus {
                     op: "Import",
