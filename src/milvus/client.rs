@@ -903,6 +903,18 @@ fn with_advice(reason: String, mode: TlsMode) -> String {
         } else {
             "the server asks for a client certificate: set tls_mode = \"mutual\" with client_cert and client_key"
         })
+    } else if tls
+        && (r.contains("connection closed")
+            || r.contains("broken pipe")
+            || r.contains("connection reset"))
+    {
+        // With TLS 1.3 the client learns of a refused (or missing) client certificate only
+        // when the server closes the connection after the handshake.
+        Some(if mode == TlsMode::Mutual {
+            "the server closed the connection after the TLS handshake: it may not accept client_cert (is it signed by a CA the server trusts?)"
+        } else {
+            "the server closed the connection after the TLS handshake: if it requires a client certificate, set tls_mode = \"mutual\" with client_cert and client_key"
+        })
     } else if tls && r.contains("unknownissuer") {
         Some(
             "the server's certificate is not signed by ca_cert (or by a system CA when ca_cert is unset)",
@@ -1006,6 +1018,23 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_failures_get_advice_that_fits_the_mode() {
+        let closed =
+            "GetVersion failed: transport error: connection closed (gRPC Cancelled)".to_string();
+        assert!(
+            with_advice(closed.clone(), TlsMode::Server)
+                .contains("tls_mode = \"mutual\" with client_cert")
+        );
+        assert!(with_advice(closed, TlsMode::Mutual).contains("may not accept client_cert"));
+        let alert = "received fatal alert: BadCertificate".to_string();
+        assert!(with_advice(alert, TlsMode::Server).contains("asks for a client certificate"));
+        let plain = "stream closed because of a broken pipe".to_string();
+        assert!(with_advice(plain, TlsMode::Disabled).contains("set tls_mode = \"server\""));
+        let issuer = "invalid peer certificate: UnknownIssuer".to_string();
+        assert!(with_advice(issuer, TlsMode::Server).contains("not signed by ca_cert"));
+    }
 
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
 
