@@ -312,7 +312,7 @@ async fn restore_one(
             seg0.partition_id,
             *group,
         );
-        let rows = import_group(client, db, name, partition, files, progress).await?;
+        let rows = import_group(client, db, name, partition, files, progress, cancel).await?;
         // Milvus reports the rows that remain once the group's deletes are applied: fewer than
         // saved is expected with delete logs, none or more than saved is not.
         if (rows == 0 && expected > 0) || rows > expected || (rows < expected && !has_deltas) {
@@ -335,6 +335,7 @@ async fn restore_one(
         report.rows_imported
     ));
 
+    check_cancel(cancel)?;
     if opts.create_indexes {
         progress.phase(Phase::BuildingIndexes);
         for idx in &src.index_infos {
@@ -361,6 +362,7 @@ async fn restore_one(
             report.warnings.push(w);
         }
     }
+    check_cancel(cancel)?;
     if opts.load {
         client.load_collection(db, name).await?;
     }
@@ -375,6 +377,7 @@ async fn import_group(
     partition: &str,
     files: Vec<String>,
     progress: &ProgressSender,
+    cancel: &CancellationToken,
 ) -> Result<i64> {
     tracing::info!("import into {db}.{coll}/{partition}: {files:?}");
     let tasks = client
@@ -386,7 +389,10 @@ async fn import_group(
             &[("backup".into(), "true".into())],
         )
         .await?;
-    test_hooks::after_import_call().await;
+    tokio::select! {
+        _ = test_hooks::after_import_call() => {}
+        _ = cancel.cancelled() => return Err(Error::Cancelled),
+    }
     let started = tokio::time::Instant::now();
     let mut rows = 0;
     for task in tasks {
@@ -431,7 +437,12 @@ async fn import_group(
                     p.message = Some(format!("importing into {db}.{coll}: task {task} {pct}%"))
                 });
             }
-            tokio::time::sleep(IMPORT_POLL).await;
+            // A cancel stops the wait at once; the task Milvus already runs is reported by the
+            // caller as an incomplete collection.
+            tokio::select! {
+                _ = tokio::time::sleep(IMPORT_POLL) => {}
+                _ = cancel.cancelled() => return Err(Error::Cancelled),
+            }
         }
     }
     Ok(rows)
