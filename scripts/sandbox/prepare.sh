@@ -28,7 +28,15 @@ need() {
         apt_updated=1
     fi
     log "installing $2 (for $1)"
+    # Packages such as nginx start their service on install: forbid that (policy-rc.d exit
+    # 101 = "action not allowed"); the sandbox starts what it needs itself, privately.
+    local policy=/usr/sbin/policy-rc.d added=0
+    if [[ ! -e "$policy" ]]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && added=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+    ((added)) && rm -f "$policy"
+    return 0
 }
 need xz xz-utils
 need curl curl
@@ -38,6 +46,7 @@ need unshare util-linux
 need python3 python3
 need sha256sum coreutils
 need openssl openssl
+need nginx nginx  # the HTTPS front of s3s-fs (start.sh)
 command -v cargo >/dev/null || die "cargo is needed"
 
 # --- Milvus binaries from the PyPI `milvus` wheels ---------------------------

@@ -16,6 +16,8 @@
 #
 # Servers (each Milvus gets every default port + its offset, etcd included):
 #   s3s-fs        S3 on 127.0.0.1:9000, files under .sandbox/run/s3/<bucket>/<key>
+#   nginx         HTTPS in front of s3s-fs on 127.0.0.1:9443 (the test CA's server
+#                 certificate; Host header passed through, bodies streamed)
 #   M235_LOCAL    Milvus 2.3.5, local storage                     offset   0 (gRPC 19530)
 #   M235_S3       Milvus 2.3.5, storage in s3s-fs bucket milvus-a, offset 100 (gRPC 19630)
 #                 rootPath files
@@ -40,6 +42,8 @@
 #   MBT_PYTHON                        venv python with pymilvus (absolute)
 #   MBT_DATA_SCRIPT                   tests/support/milvus_data.py (absolute)
 #   MBT_S3_ENDPOINT                   http://127.0.0.1:9000
+#   MBT_S3_HTTPS_ENDPOINT             https://127.0.0.1:9443: the same s3s-fs over HTTPS, with a
+#                                     certificate of the test CA (MBT_TLS_CA); not trusted otherwise
 #   MBT_S3_ACCESS_KEY, MBT_S3_SECRET_KEY  test credentials of s3s-fs
 #   MBT_S3_REGION                     us-east-1 (any name works)
 #   MBT_S3_DATA_DIR                   s3s-fs's directory: object <bucket>/<key> is file <dir>/<bucket>/<key>
@@ -79,6 +83,7 @@ S3_REGION=us-east-1
 S3_BUCKET_M235=milvus-a
 S3_ROOTPATH_M235=files
 S3_BACKUP_BUCKET=mbt-backups
+S3_HTTPS_PORT=9443
 BLACKHOLE_PORT=19999
 REFUSED_PORT=19998
 HEALTH_TIMEOUT="${MBT_HEALTH_TIMEOUT:-180}"
@@ -171,6 +176,57 @@ client = Minio(endpoint, access_key=access, secret_key=secret, secure=False, reg
 if not client.bucket_exists(bucket):
     client.make_bucket(bucket)
 PY
+}
+
+# nginx as an HTTPS front of s3s-fs, with the server certificate of the test CA
+# (make_tls_certs first). S3 signatures cover the Host header: it is passed on as
+# the client sent it. Bodies are streamed both ways (no buffering, no size limit).
+start_s3_https() {
+    local dir="$RUN_DIR/nginx" bin
+    bin="$(command -v nginx || echo /usr/sbin/nginx)"
+    [[ -x "$bin" ]] || die "nginx missing: run scripts/sandbox/prepare.sh"
+    mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $RUN_DIR/logs/nginx.log warn;
+events { worker_connections 256; }
+http {
+    access_log $RUN_DIR/logs/nginx-access.log;
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    server {
+        listen $S3_HOST:$S3_HTTPS_PORT ssl;
+        ssl_certificate $TLS_DIR/server.pem;
+        ssl_certificate_key $TLS_DIR/server.key;
+        client_max_body_size 0;
+        proxy_request_buffering off;
+        proxy_buffering off;
+        proxy_http_version 1.1;
+        location / {
+            proxy_pass http://$S3_HOST:$S3_PORT;
+            proxy_set_header Host \$http_host;
+            proxy_set_header Connection "";
+        }
+    }
+}
+NGINX
+    "$bin" -p "$dir" -e "$RUN_DIR/logs/nginx.log" -c "$dir/nginx.conf" \
+        >"$RUN_DIR/logs/nginx.out" 2>&1 &
+    echo $! >"$RUN_DIR/pids/nginx.pid"
+    local start=$SECONDS
+    until curl -s -o /dev/null --max-time 2 --cacert "$TLS_DIR/ca.pem" \
+        "https://$S3_HOST:$S3_HTTPS_PORT/"; do
+        alive "$(cat "$RUN_DIR/pids/nginx.pid")" ||
+            { cat "$RUN_DIR"/logs/nginx.{out,log} >&2 2>/dev/null; die "nginx exited"; }
+        ((SECONDS - start < 30)) || die "nginx not answering on $S3_HTTPS_PORT after 30 s"
+        sleep 0.2
+    done
+    log "HTTPS front of s3s-fs ready on $S3_HOST:$S3_HTTPS_PORT"
 }
 
 # A TCP listener that accepts connections and never answers: for tests of
@@ -324,6 +380,7 @@ write_env() {
         echo "export MBT_PYTHON=$PYTHON_BIN"
         echo "export MBT_DATA_SCRIPT=$REPO/tests/support/milvus_data.py"
         echo "export MBT_S3_ENDPOINT=http://$S3_HOST:$S3_PORT"
+        echo "export MBT_S3_HTTPS_ENDPOINT=https://$S3_HOST:$S3_HTTPS_PORT"
         echo "export MBT_S3_ACCESS_KEY=$S3_ACCESS_KEY"
         echo "export MBT_S3_SECRET_KEY=$S3_SECRET_KEY"
         echo "export MBT_S3_REGION=$S3_REGION"
@@ -381,6 +438,7 @@ t0=$SECONDS
 make_tls_certs
 start_s3
 make_backup_bucket
+start_s3_https
 start_blackhole
 # Start all servers at once, then wait for each: on 2 cores that is still
 # faster than one after another.

@@ -114,6 +114,10 @@ pub struct StorageConfig {
     pub access_key_id: Option<Secret>,
     #[serde(default)]
     pub secret_access_key: Option<Secret>,
+    /// PEM file of the CA that signed an https endpoint's certificate, for private CAs;
+    /// system/web roots otherwise.
+    #[serde(default)]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// Where backups live and how they are written.

@@ -6,7 +6,7 @@ use crate::config::{
 };
 use crate::{Error, Result};
 use opendal::Operator;
-use opendal::layers::{RetryLayer, TimeoutLayer};
+use opendal::layers::{HttpClientLayer, RetryLayer, TimeoutLayer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -145,13 +145,30 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
         }
         _ => {}
     }
-    let op = Operator::new(builder)
+    // https: a client of our own, for a private CA and for errors that say why TLS failed.
+    let http_client = match &cfg.ca_cert {
+        Some(ca) => Some(http_client_with_ca(ca, role)?),
+        None if endpoint.starts_with("https://") => Some(reqwest::Client::new()),
+        None => None,
+    }
+    .map(|client| {
+        opendal::raw::HttpClient::with(ExplainingClient {
+            client,
+            key: format!("{}.ca_cert", role.name()),
+        })
+    });
+    let mut op = Operator::new(builder)
+        .map(|b| b.finish())
         .map_err(|e| Error::Storage {
             store: format!("s3://{bucket}/{root} at {endpoint}"),
             op: "open",
             path: String::new(),
             reason: e.to_string(),
-        })?
+        })?;
+    if let Some(client) = http_client {
+        op = op.layer(HttpClientLayer::new(client));
+    }
+    let op = op
         .layer(
             TimeoutLayer::new()
                 .with_timeout(Duration::from_secs(60))
@@ -163,8 +180,7 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
                 .with_max_times(5)
                 .with_min_delay(Duration::from_millis(200))
                 .with_max_delay(Duration::from_secs(10)),
-        )
-        .finish();
+        );
     Ok(Store {
         op: Some(op),
         location: Location::S3 {
@@ -173,6 +189,89 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
             root,
         },
     })
+}
+
+/// An HTTP client that trusts the CA certificates of the PEM file `ca` besides the built-in
+/// web roots. Errors name the key and the file, never its contents.
+fn http_client_with_ca(ca: &Path, role: Role) -> Result<reqwest::Client> {
+    let bad = |message: String| Error::Config {
+        origin: format!("{}.ca_cert", role.name()),
+        message,
+    };
+    let shown = ca.display();
+    let pem = std::fs::read(ca).map_err(|e| bad(format!("cannot read {shown}: {e}")))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| bad(format!("{shown} is not a valid PEM certificate file: {e}")))?;
+    if certs.is_empty() {
+        return Err(bad(format!(
+            "{shown} holds no certificate (expected PEM \"-----BEGIN CERTIFICATE-----\" blocks)"
+        )));
+    }
+    let mut client = reqwest::Client::builder();
+    for cert in certs {
+        client = client.add_root_certificate(cert);
+    }
+    client.build().map_err(|e| {
+        bad(format!(
+            "{shown}: the certificates are not usable as a CA: {}",
+            error_chain(&e)
+        ))
+    })
+}
+
+/// A reqwest client whose failed requests say why (opendal shows only the outermost error,
+/// "error sending request", which hides an untrusted certificate). Certificate errors are not
+/// retried: they do not go away by themselves.
+struct ExplainingClient {
+    client: reqwest::Client,
+    /// The `ca_cert` key of this store, for the advice.
+    key: String,
+}
+
+impl opendal::raw::HttpFetch for ExplainingClient {
+    async fn fetch(
+        &self,
+        req: http::Request<opendal::Buffer>,
+    ) -> opendal::Result<http::Response<opendal::raw::HttpBody>> {
+        let url = req.uri().to_string();
+        match opendal::raw::HttpFetch::fetch(&self.client, req).await {
+            Ok(resp) => Ok(resp),
+            Err(e) => {
+                let Some(source) = std::error::Error::source(&e) else {
+                    return Err(e);
+                };
+                let cause = error_chain(source);
+                let untrusted = cause.to_lowercase().contains("certificate");
+                let mut message = format!("send http request: {cause}");
+                if untrusted {
+                    message.push_str(&format!(
+                        " (the server's certificate was refused: if a private CA signed it, set \
+                         {} to that CA's PEM file)",
+                        self.key
+                    ));
+                }
+                Err(opendal::Error::new(e.kind(), message)
+                    .with_operation("http_util::Client::send")
+                    .with_context("url", url)
+                    .with_temporary(e.is_temporary() && !untrusted))
+            }
+        }
+    }
+}
+
+/// An error and its sources, `: `-separated.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
 }
 
 /// `host:port` means `http://host:port`; a trailing `/` is dropped.
@@ -187,4 +286,65 @@ pub fn normalize_endpoint(endpoint: &str) -> String {
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+#[cfg(test)]
+mod ca_tests {
+    use super::*;
+
+    fn s3(ca: Option<PathBuf>) -> StorageConfig {
+        StorageConfig {
+            provider: Provider::S3,
+            bucket: Some("b".into()),
+            endpoint: Some("https://127.0.0.1:1".into()),
+            ca_cert: ca,
+            ..Default::default()
+        }
+    }
+
+    fn config_error(cfg: &StorageConfig, role: Role) -> (String, String) {
+        match Store::open(cfg, role) {
+            Err(Error::Config { origin, message }) => (origin, message),
+            Err(e) => panic!("expected a configuration error, got {e}"),
+            Ok(_) => panic!("expected a configuration error, got a store"),
+        }
+    }
+
+    #[test]
+    fn https_without_ca_opens() {
+        assert!(Store::open(&s3(None), Role::Backup).is_ok());
+    }
+
+    #[test]
+    fn missing_ca_names_key_and_path() {
+        let (origin, message) =
+            config_error(&s3(Some("/nonexistent/mbt-ca.pem".into())), Role::Backup);
+        assert_eq!(origin, "backup.storage.ca_cert");
+        assert!(message.contains("/nonexistent/mbt-ca.pem"), "{message}");
+    }
+
+    #[test]
+    fn ca_without_certificate_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ca.pem");
+        std::fs::write(&path, "not a certificate\n").unwrap();
+        let (origin, message) = config_error(&s3(Some(path.clone())), Role::Milvus);
+        assert_eq!(origin, "milvus.storage.ca_cert");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("no certificate"), "{message}");
+    }
+
+    #[test]
+    fn ca_with_broken_certificate_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ca.pem");
+        std::fs::write(
+            &path,
+            "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let (origin, message) = config_error(&s3(Some(path.clone())), Role::Backup);
+        assert_eq!(origin, "backup.storage.ca_cert");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+    }
 }
