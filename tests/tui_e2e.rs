@@ -8,119 +8,8 @@
 mod common;
 use common::*;
 
-use expectrl::Session;
-use expectrl::process::unix::{PtyStream, UnixProcess, WaitStatus};
-use std::io::Write;
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-const COLS: u16 = 120;
-const ROWS: u16 = 40;
-
-/// The binary in a pty, and what its screen shows.
-struct Tui {
-    session: Session<UnixProcess, PtyStream>,
-    parser: vt100::Parser,
-}
-
-impl Tui {
-    fn start(config: &Path, log: &Path) -> Tui {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_milvus-backup-tui"));
-        cmd.arg("--config")
-            .arg(config)
-            .arg("--log-file")
-            .arg(log)
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm-256color");
-        let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        session
-            .get_process_mut()
-            .set_window_size(COLS, ROWS)
-            .expect("window size");
-        Tui {
-            session,
-            parser: vt100::Parser::new(
-                ROWS.try_into().expect("rows"),
-                COLS.try_into().expect("cols"),
-                0,
-            ),
-        }
-    }
-
-    /// Reads whatever the program wrote so far into the emulated screen.
-    fn pump(&mut self) {
-        let mut buf = [0u8; 16384];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => self.parser.process(&buf[..n]),
-                Err(_) => break,
-            }
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Waits until the screen shows `text`; fails with the screen as it is.
-    fn wait_for(&mut self, text: &str, limit: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            self.pump();
-            let s = self.screen();
-            if flat(&s).contains(&flat(text)) {
-                return s;
-            }
-            if start.elapsed() > limit {
-                panic!("the screen never showed {text:?} in {limit:?}; it shows:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn keys(&mut self, keys: &str) {
-        self.session.write_all(keys.as_bytes()).expect("type");
-        self.session.flush().expect("flush");
-        // Let the UI read and redraw before the next key.
-        std::thread::sleep(Duration::from_millis(250));
-        self.pump();
-    }
-
-    /// Waits for the program to exit; returns whether it exited with status 0.
-    fn wait_exit(&mut self, limit: Duration) -> bool {
-        let start = Instant::now();
-        loop {
-            self.pump();
-            match self.session.get_process().status() {
-                Ok(WaitStatus::StillAlive) => {}
-                Ok(WaitStatus::Exited(_, code)) => {
-                    self.pump();
-                    return code == 0;
-                }
-                other => panic!("the program ended badly: {other:?}\n{}", self.screen()),
-            }
-            if start.elapsed() > limit {
-                panic!("the program did not exit; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Whether the program left the alternate screen and showed the cursor again.
-    fn terminal_restored(&self) -> bool {
-        !self.parser.screen().alternate_screen() && !self.parser.screen().hide_cursor()
-    }
-}
-
-/// The screen's words in order, without borders: text wrapped over lines still matches.
-fn flat(s: &str) -> String {
-    s.replace(['│', '┌', '┐', '└', '┘', '─'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use common::tui::*;
+use std::time::Duration;
 
 #[test]
 fn tui_unreachable_milvus_shows_the_error_and_quits_cleanly() {
@@ -135,7 +24,7 @@ fn tui_unreachable_milvus_shows_the_error_and_quits_cleanly() {
         ),
     )
     .expect("config");
-    let mut tui = Tui::start(&config, &dir.path().join("tui.log"));
+    let mut tui = Tui::start(&config, &dir.path().join("tui.log"), &[]);
     let screen = tui.wait_for("[r] retry", Duration::from_secs(40));
     assert!(screen.contains("127.0.0.1:1"), "{screen}");
     assert!(screen.contains("NOT CONNECTED"), "{screen}");
@@ -162,7 +51,7 @@ fn tui_e2e_backup_and_restore() {
     seed(&m, &db, &b, "varchar_binary");
     let backup = unique("tuibk");
 
-    let mut tui = Tui::start(&tool.config, &tool.dir.path().join("tui.log"));
+    let mut tui = Tui::start(&tool.config, &tool.dir.path().join("tui.log"), &[]);
     tui.wait_for("connected, Milvus", Duration::from_secs(60));
     tui.wait_for("database / collection", Duration::from_secs(60));
     // Filter the tree down to the two collections, select their database (both), back up.

@@ -3,6 +3,8 @@
 //! dumps collections.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
