@@ -61,6 +61,15 @@ pub enum Error {
     Cancelled,
 }
 
+/// `Err(Error::Cancelled)` once `token` is cancelled: the check a job makes between steps.
+pub fn check_cancel(token: &tokio_util::sync::CancellationToken) -> Result<()> {
+    if token.is_cancelled() {
+        Err(Error::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
 fn target_suffix(target: &str) -> String {
     if target.is_empty() {
         String::new()

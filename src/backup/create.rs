@@ -2,6 +2,7 @@
 
 use super::discover::{describe, select_collections};
 use super::files::{PlannedFile, segment_entry, segment_files};
+use crate::error::check_cancel;
 use crate::filter::Filter;
 use crate::format::{self, BackupInfo, BackupState, STATE_SUCCESS};
 use crate::lock::BackupLock;
@@ -351,14 +352,6 @@ async fn create_locked(
         reused_files: reused_count.into_inner() as usize,
         warnings,
     })
-}
-
-fn check_cancel(cancel: &CancellationToken) -> Result<()> {
-    if cancel.is_cancelled() {
-        Err(Error::Cancelled)
-    } else {
-        Ok(())
-    }
 }
 
 /// Where a run records each segment as soon as its files are copied: what `--resume` trusts.

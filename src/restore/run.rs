@@ -2,6 +2,7 @@
 
 use super::plan::{PlannedCollection, RestoreOptions, RestorePlan};
 use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
+use crate::error::check_cancel;
 use crate::format::SegmentBackup;
 use crate::lock::BackupLock;
 use crate::milvus::{IndexInfo, MilvusClient};
@@ -462,13 +463,5 @@ async fn cleanup(
         );
         tracing::warn!("{w}");
         warnings.push(w);
-    }
-}
-
-fn check_cancel(cancel: &CancellationToken) -> Result<()> {
-    if cancel.is_cancelled() {
-        Err(Error::Cancelled)
-    } else {
-        Ok(())
     }
 }
