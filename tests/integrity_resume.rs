@@ -208,3 +208,51 @@ fn integrity_failed_restore_is_completed_by_drop_existing() {
     assert_same_rows(&dump(&m, &db, "rich"), &dump(&m, &db, "rich_r"), "rich");
     assert!(!tool.backup_root.join(".locks").exists(), "locks released");
 }
+
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn integrity_lock_removed_by_hand_stops_the_first_create_before_its_metadata() {
+    let m = server("M235_LOCAL");
+    let tool = Tool::new(&m, BackupAt::LocalDir, &[]);
+    let db = unique("db");
+    seed(&m, &db, "small", "small");
+    let name = unique("b");
+    let filter = format!("{db}.small");
+
+    let mut first = Running::start(
+        &tool,
+        &["-q", "create", "-n", &name, "--filter", &filter],
+        &[
+            ("MBT_TEST_PAUSE_BEFORE_METADATA", "1"),
+            ("MBT_TEST_PAUSE_SECS", "25"),
+        ],
+    );
+    first.wait_for("MBT_TEST_PAUSED before metadata", PAUSE);
+    // A mistaken `unlock` of a live operation, and another operation on the name.
+    let said = tool.ok(&["unlock", "-n", &name]);
+    assert!(said.contains("held by create (pid"), "{said}");
+    tool.ok(&["-q", "create", "-n", &name, "--resume", "--filter", &filter]);
+    assert_eq!(state_of(&tool, &name), "complete");
+    let contents = || {
+        files_below(&tool.backup_root.join(&name))
+            .into_iter()
+            .map(|f| (std::fs::read(&f).unwrap(), f))
+            .collect::<Vec<_>>()
+    };
+    let before = contents();
+
+    let (ok, said, _) = first.finish(PAUSE);
+    assert!(!ok, "the first create must not go on: {said}");
+    assert!(
+        said.contains("its lock was removed while this create ran"),
+        "{said}"
+    );
+    assert!(
+        contents() == before,
+        "the first create wrote nothing after it lost the name"
+    );
+    let v = tool.ok(&["verify", "-n", &name]);
+    assert!(v.contains("verified (size and CRC-32C)"), "{v}");
+    tool.ok(&["-q", "restore", "-n", &name, "-s", "_r"]);
+    assert_same_rows(&dump(&m, &db, "small"), &dump(&m, &db, "small_r"), "small");
+}

@@ -68,7 +68,7 @@ pub async fn create_backup(
     if let Some(w) = &lock_warning {
         progress.message(w.clone());
     }
-    let result = create_locked(client, milvus, backups, opts, progress, cancel).await;
+    let result = create_locked(client, milvus, backups, opts, &lock, progress, cancel).await;
     let released = lock.release().await;
     let mut summary = result?;
     summary.warnings.splice(0..0, lock_warning);
@@ -85,6 +85,7 @@ async fn create_locked(
     milvus: &Store,
     backups: &mut Store,
     opts: &CreateOptions,
+    lock: &BackupLock,
     progress: &ProgressSender,
     cancel: &CancellationToken,
 ) -> Result<CreateSummary> {
@@ -330,6 +331,8 @@ async fn create_locked(
         start_time: info.end_time - info.start_time,
         ..info
     };
+    // The metadata makes the backup complete: only while this run still holds the name.
+    lock.ensure_held().await?;
     format::write_backup(backups, &opts.name, &info).await?;
     if let Err(e) = backups.delete_prefix(&journal_dir(&opts.name)).await {
         warnings.push(format!(

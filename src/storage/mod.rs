@@ -3,9 +3,11 @@
 //! Keys are `/`-separated and relative to the store's root. No key may climb out of the root:
 //! [`checked_key`] refuses `..`, absolute keys and empty components before any I/O.
 
+mod conditional;
 mod copy;
 mod open;
 
+pub use conditional::Tagged;
 pub use copy::{CopiedFile, copy_file};
 pub use open::Role;
 
