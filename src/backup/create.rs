@@ -1,7 +1,9 @@
 //! `create`: the backup job.
 
+use super::copy_phase::{CopyPhase, SegmentPlan};
 use super::discover::{describe, select_collections};
-use super::files::{PlannedFile, segment_entry, segment_files};
+use super::files::{PlannedFile, segment_files};
+use super::journal::{journal_dir, read_journal, remove_orphans};
 use crate::error::check_cancel;
 use crate::filter::Filter;
 use crate::format::{self, BackupInfo, BackupState, STATE_SUCCESS};
@@ -9,13 +11,11 @@ use crate::lock::BackupLock;
 use crate::milvus::{MilvusClient, SegmentInfo};
 use crate::names::validate_backup_name;
 use crate::progress::{CollectionProgress, Phase, ProgressSender};
-use crate::storage::{Store, copy_file};
+use crate::storage::Store;
 use crate::test_hooks;
 use crate::{Error, Result};
 use futures::{StreamExt, TryStreamExt};
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeMap, HashMap};
 use tokio_util::sync::CancellationToken;
 
 pub struct CreateOptions {
@@ -189,10 +189,18 @@ async fn create_locked(
         }
     }
     progress.update(|p| p.segments.total = segments.len() as u64);
-    let mut plans: Vec<Vec<PlannedFile>> = Vec::new();
-    for (i, seg) in &segments {
-        check_cancel(cancel)?;
-        let files = segment_files(milvus, &opts.name, seg).await?;
+    // Listing a segment's files takes one or two round trips to Milvus's storage: many at once.
+    // (The futures are made first: a stream that borrows `segments` is not `Send` enough.)
+    let listings: Vec<_> = segments
+        .iter()
+        .map(|(_, seg)| segment_files(milvus, &opts.name, seg))
+        .collect();
+    check_cancel(cancel)?;
+    let plans: Vec<Vec<PlannedFile>> = futures::stream::iter(listings)
+        .buffered(opts.parallelism.max(1))
+        .try_collect()
+        .await?;
+    for ((i, seg), files) in segments.iter().zip(&plans) {
         if seg.num_rows > 0 && !files.iter().any(|f| f.field_id.is_some()) {
             return Err(Error::Storage {
                 store: milvus.label(),
@@ -206,7 +214,6 @@ async fn create_locked(
                 ),
             });
         }
-        plans.push(files);
     }
     let total_files: usize = plans.iter().map(Vec::len).sum();
     let total_bytes: u64 = plans.iter().flatten().map(|f| f.size).sum();
@@ -235,49 +242,29 @@ async fn create_locked(
     } else {
         HashMap::new()
     };
-    let copied_count = AtomicU64::new(0);
-    let reused_count = AtomicU64::new(0);
-    let mut entries = Vec::with_capacity(segments.len());
-    for ((coll_index, seg), files) in segments.iter().zip(plans.iter().cloned()) {
-        check_cancel(cancel)?;
-        progress.update(|p| p.current = Some(collections[*coll_index].qualified_name()));
-        let (journal, copied_count, reused_count) = (&journal, &copied_count, &reused_count);
-        let ci = *coll_index;
-        let copied: Vec<(PlannedFile, u32)> = futures::stream::iter(files)
-            .map(|f| async move {
-                check_cancel(cancel)?;
-                if let Some(crc) = already_copied(backups, journal, &f).await? {
-                    progress.update(|p| p.files.done += 1);
-                    progress.add_bytes(ci, f.size);
-                    reused_count.fetch_add(1, Ordering::Relaxed);
-                    return Ok((f, crc));
-                }
-                let done = copy_file(milvus, &f.src_key, backups, &f.dst_key, |n| {
-                    progress.add_bytes(ci, n)
-                })
-                .await?;
-                if done.size != f.size {
-                    return Err(Error::Storage {
-                        store: milvus.label(),
-                        op: "copy",
-                        path: f.src_key.clone(),
-                        reason: format!(
-                            "the file changed during the backup ({} bytes listed, {} copied)",
-                            f.size, done.size
-                        ),
-                    });
-                }
-                progress.update(|p| p.files.done += 1);
-                test_hooks::after_files(copied_count.fetch_add(1, Ordering::Relaxed) + 1).await;
-                Ok::<_, Error>((f, done.crc32c))
-            })
-            .buffer_unordered(opts.parallelism.max(1))
-            .try_collect()
-            .await?;
-        write_journal(backups, &opts.name, seg, &copied).await?;
-        entries.push((*coll_index, segment_entry(milvus, seg, &copied)));
-        progress.segment_done(ci);
+    let plans_by_segment = segments
+        .iter()
+        .zip(plans.iter().cloned())
+        .map(|((ci, seg), files)| SegmentPlan {
+            collection: *ci,
+            current: collections[*ci].qualified_name(),
+            segment: seg,
+            files,
+        })
+        .collect();
+    let copied = CopyPhase {
+        milvus,
+        backups,
+        name: &opts.name,
+        journal: &journal,
+        parallelism: opts.parallelism,
+        progress,
+        cancel,
     }
+    .run(plans_by_segment)
+    .await?;
+    let reused_files = copied.reused_files as usize;
+    let entries = copied.entries;
     if opts.resume {
         remove_orphans(backups, &opts.name, &plans).await?;
     }
@@ -352,102 +339,7 @@ async fn create_locked(
         files: total_files,
         bytes: total_bytes,
         rows: info.total_rows(),
-        reused_files: reused_count.into_inner() as usize,
+        reused_files,
         warnings,
     })
-}
-
-/// Where a run records each segment as soon as its files are copied: what `--resume` trusts.
-/// Inside the backup directory (so `delete` removes it) but outside `meta/` and `binlogs/`,
-/// where no reader of the shared layout looks. Removed once the metadata is written.
-pub fn journal_dir(name: &str) -> String {
-    format!("{name}/mbt_resume")
-}
-
-/// One copied file as the journal records it.
-#[derive(Serialize, Deserialize)]
-struct JournalFile {
-    key: String,
-    size: u64,
-    crc32c: u32,
-}
-
-async fn write_journal(
-    backups: &Store,
-    name: &str,
-    seg: &SegmentInfo,
-    copied: &[(PlannedFile, u32)],
-) -> Result<()> {
-    let files: Vec<JournalFile> = copied
-        .iter()
-        .map(|(f, crc)| JournalFile {
-            key: f.dst_key.clone(),
-            size: f.size,
-            crc32c: *crc,
-        })
-        .collect();
-    let bytes = serde_json::to_vec(&files)
-        .map_err(|e| Error::backup(name, format!("cannot encode the resume journal: {e}")))?;
-    let key = format!(
-        "{}/{}_{}_{}.json",
-        journal_dir(name),
-        seg.collection_id,
-        seg.partition_id,
-        seg.id
-    );
-    backups.write(&key, bytes).await
-}
-
-/// Every file an earlier run recorded as copied: key -> (size, CRC-32C). Unreadable journal
-/// entries are ignored (their files are copied again).
-async fn read_journal(backups: &Store, name: &str) -> Result<HashMap<String, (u64, u32)>> {
-    let mut out = HashMap::new();
-    for f in backups.list_files(&journal_dir(name)).await? {
-        let Some(bytes) = backups.read(&f.key).await? else {
-            continue;
-        };
-        match serde_json::from_slice::<Vec<JournalFile>>(&bytes) {
-            Ok(files) => out.extend(files.into_iter().map(|j| (j.key, (j.size, j.crc32c)))),
-            Err(e) => tracing::warn!("ignoring unreadable resume journal {}: {e}", f.key),
-        }
-    }
-    Ok(out)
-}
-
-/// The CRC-32C of `f` if an earlier run copied it completely: the journal records it with the
-/// size listed now, and the file in the backup reads back to that size and checksum.
-async fn already_copied(
-    backups: &Store,
-    journal: &HashMap<String, (u64, u32)>,
-    f: &PlannedFile,
-) -> Result<Option<u32>> {
-    let Some(&(size, crc)) = journal.get(&f.dst_key) else {
-        return Ok(None);
-    };
-    if size != f.size {
-        return Ok(None);
-    }
-    match backups.checksum(&f.dst_key).await? {
-        Some(read) if read.size == size && read.crc32c == crc => Ok(Some(crc)),
-        _ => {
-            tracing::info!(
-                "{}: recorded copy does not read back; copying again",
-                f.dst_key
-            );
-            Ok(None)
-        }
-    }
-}
-
-/// Removes data files of the backup that the current plan does not hold (segments compacted
-/// away since the interrupted run).
-async fn remove_orphans(backups: &Store, name: &str, plans: &[Vec<PlannedFile>]) -> Result<()> {
-    let wanted: HashSet<&str> = plans.iter().flatten().map(|f| f.dst_key.as_str()).collect();
-    for f in backups.list_files(&format!("{name}/binlogs")).await? {
-        if !wanted.contains(f.key.as_str()) {
-            tracing::info!("resume: removing {} (its segment no longer exists)", f.key);
-            backups.delete(&f.key).await?;
-        }
-    }
-    Ok(())
 }
