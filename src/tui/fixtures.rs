@@ -345,3 +345,16 @@ pub fn log_lines() -> Vec<LogLine> {
         ),
     ]
 }
+
+/// An error as long as the tool's longest: a storage failure with its hint.
+pub fn long_storage_error() -> String {
+    "storage s3://mbt-backups/prod at https://s3.example.internal:9443: list of \"\" failed: \
+     the server's certificate is not trusted (invalid peer certificate: UnknownIssuer). \
+     Hint: if the endpoint's certificate is signed by a private CA, set [backup.storage] \
+     ca_cert to that CA's PEM file; if it should be trusted by the system, check that the \
+     endpoint is the one you meant (a proxy or a load balancer may present its own \
+     certificate) and that the system's certificate store is up to date. Nothing was \
+     written to the backup storage. The full chain the server sent is in the log file \
+     (milvus-backup-tui.log) at debug level."
+        .into()
+}

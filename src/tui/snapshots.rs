@@ -179,3 +179,19 @@ fn unreachable_server_without_a_config() {
     let _ = update(&mut m, Action::BackupsLoaded(vec![]));
     snap("unreachable", &m);
 }
+
+/// A message longer than the banner holds: cut with a hint, and whole in a dialog (`e`).
+#[test]
+fn long_error_banner_and_its_whole_message() {
+    let mut m = fixtures::model();
+    let _ = update(
+        &mut m,
+        Action::CallFailed {
+            what: "list backups".into(),
+            error: fixtures::long_storage_error(),
+        },
+    );
+    snap("banner_long", &m);
+    let _ = update(&mut m, Action::Key('e'));
+    snap("banner_long_whole", &m);
+}

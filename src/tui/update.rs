@@ -201,6 +201,15 @@ fn user_action(m: &mut Model, action: Action) -> Vec<Command> {
                 None => vec![],
             }
         }
+        Action::Key('e') if m.banner.is_some() => {
+            let text = m
+                .banner
+                .as_ref()
+                .map(|b| b.message.clone())
+                .unwrap_or_default();
+            m.dialog = Some(Dialog::Message { text, scroll: 0 });
+            vec![]
+        }
         Action::Back if m.banner.is_some() => {
             m.banner = None;
             vec![]
@@ -232,6 +241,11 @@ fn open_backup_dialog(m: &mut Model, default_name: String) -> Vec<Command> {
         collections,
         error,
     }));
+    vec![]
+}
+
+fn close_dialog(m: &mut Model) -> Vec<Command> {
+    m.dialog = None;
     vec![]
 }
 
@@ -285,6 +299,20 @@ fn dialog_action(m: &mut Model, action: Action) -> Vec<Command> {
             Action::Confirm(false) | Action::Back => (None, vec![]),
             _ => (Some(Dialog::ConfirmQuit { running }), vec![]),
         },
+        Dialog::Message { text, scroll } => {
+            let scroll = match action {
+                Action::Back | Action::Enter | Action::Quit | Action::Key('e') => {
+                    return close_dialog(m);
+                }
+                Action::Up => scroll.saturating_sub(1),
+                Action::Down => scroll.saturating_add(1),
+                Action::PageUp => scroll.saturating_sub(10),
+                Action::PageDown => scroll.saturating_add(10),
+                Action::Home => 0,
+                _ => scroll,
+            };
+            (Some(Dialog::Message { text, scroll }), vec![])
+        }
         Dialog::Restore(mut w) => {
             let (open, cmds) = update_wizard(&mut w, action);
             if let Some(Command::StartRestore(_)) = cmds.first() {

@@ -15,8 +15,20 @@ pub struct BackupDialog {
 pub enum Dialog {
     Help,
     BackUp(BackupDialog),
-    ConfirmDelete { name: String },
-    ConfirmCancel { id: JobId, label: String },
-    ConfirmQuit { running: usize },
+    ConfirmDelete {
+        name: String,
+    },
+    ConfirmCancel {
+        id: JobId,
+        label: String,
+    },
+    ConfirmQuit {
+        running: usize,
+    },
+    /// The whole of a message too long for the banner (`e`), scrolled by `scroll` lines.
+    Message {
+        text: String,
+        scroll: u16,
+    },
     Restore(Box<Wizard>),
 }

@@ -771,3 +771,36 @@ fn a_plan_with_conflicts_is_listed_refuses_confirm_and_d_replans_with_drop_exist
         vec![Command::StartRestore(dropping)]
     );
 }
+
+#[test]
+fn e_opens_the_whole_banner_message_which_scrolls_and_closes() {
+    let mut m = fixtures::model();
+    assert_eq!(
+        update(&mut m, Action::Key('e')),
+        vec![],
+        "no banner: nothing"
+    );
+    assert!(m.dialog.is_none());
+    update(
+        &mut m,
+        Action::CallFailed {
+            what: "list backups".into(),
+            error: fixtures::long_storage_error(),
+        },
+    );
+    update(&mut m, Action::Key('e'));
+    let Some(Dialog::Message { text, scroll: 0 }) = &m.dialog else {
+        panic!("the message dialog is open")
+    };
+    assert!(
+        text.ends_with("at debug level."),
+        "the whole message: {text}"
+    );
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Up);
+    assert!(matches!(m.dialog, Some(Dialog::Message { scroll: 1, .. })));
+    update(&mut m, Action::Back);
+    assert!(m.dialog.is_none());
+    assert!(m.banner.is_some(), "closing the message keeps the banner");
+}

@@ -2,7 +2,7 @@
 
 use crate::tui::state::{Connection, Dialog, Model, Screen, WizardStep};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -40,37 +40,44 @@ pub fn tabs(m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn banner_text(m: &Model) -> Option<String> {
+/// The most lines of message the banner takes; a longer message ends with a hint to open it
+/// whole (`e`).
+const BANNER_MESSAGE_LINES: u16 = 5;
+
+fn banner_message(m: &Model) -> Option<Paragraph<'_>> {
     let b = m.banner.as_ref()?;
-    let keys = if b.retry.is_some() {
-        "  [r] retry  [Esc] dismiss"
-    } else {
-        "  [Esc] dismiss"
-    };
-    Some(format!("{}{keys}", b.message))
+    Some(Paragraph::new(b.message.as_str()).wrap(Wrap { trim: false }))
 }
 
+/// The banner's height at this terminal width: its message (at most
+/// [`BANNER_MESSAGE_LINES`]) and a line of keys.
 pub fn banner_height(m: &Model, width: u16) -> u16 {
-    let Some(text) = banner_text(m) else {
+    let Some(p) = banner_message(m) else {
         return 0;
     };
-    let w = width.max(1) as usize;
-    let lines: usize = text
-        .lines()
-        .map(|l| l.chars().count().max(1).div_ceil(w))
-        .sum();
-    (lines as u16 + 1).min(6)
+    let lines = p.line_count(width.max(1)) as u16;
+    lines.clamp(1, BANNER_MESSAGE_LINES) + 1
 }
 
 pub fn banner(m: &Model, f: &mut Frame, area: Rect) {
-    if let Some(text) = banner_text(m) {
-        f.render_widget(
-            Paragraph::new(text)
-                .style(m.theme.banner())
-                .wrap(Wrap { trim: false }),
-            area,
-        );
+    let (Some(p), Some(b)) = (banner_message(m), m.banner.as_ref()) else {
+        return;
+    };
+    let cut = p.line_count(area.width.max(1)) as u16 + 1 > area.height;
+    let [message, keys] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    f.render_widget(p.style(m.theme.banner()), message);
+    let mut hint = Vec::new();
+    if cut {
+        hint.push("... [e] whole message");
     }
+    if b.retry.is_some() {
+        hint.push("[r] retry");
+    }
+    hint.push("[Esc] dismiss");
+    f.render_widget(
+        Paragraph::new(hint.join("  ")).style(m.theme.banner()),
+        keys,
+    );
 }
 
 /// The keys that work here, or the latest notice.
@@ -82,6 +89,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
     }
     let keys: &[(&str, &str)] = match &m.dialog {
         Some(Dialog::Help) => &[("Esc", "close")],
+        Some(Dialog::Message { .. }) => &[("Up/Down", "scroll"), ("Esc", "close")],
         Some(Dialog::BackUp(_)) => &[("Enter", "start"), ("Esc", "cancel")],
         Some(Dialog::Restore(w)) => match w.step {
             WizardStep::Collections => &[

@@ -55,6 +55,7 @@ pub fn draw(m: &Model, d: &Dialog, f: &mut Frame) {
                 Line::from(Span::styled("y quit   n stay", t.key())),
             ],
         ),
+        Dialog::Message { text, scroll } => return message(m, text, *scroll, f),
         Dialog::Help | Dialog::Restore(_) => return,
     };
     let area = centered(f.area(), 64, lines.len() as u16 + 4);
@@ -63,6 +64,27 @@ pub fn draw(m: &Model, d: &Dialog, f: &mut Frame) {
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block(title)),
+        area,
+    );
+}
+
+/// A whole message, wrapped to the screen and scrolled (Up/Down) when it is longer still.
+fn message(m: &Model, text: &str, scroll: u16, f: &mut Frame) {
+    let area = f.area();
+    let width = area.width.saturating_sub(4).clamp(20, 100);
+    let body = Paragraph::new(text).wrap(Wrap { trim: false });
+    let lines = body.line_count(width.saturating_sub(2)) as u16;
+    let area = centered(
+        area,
+        width,
+        lines.saturating_add(2).min(area.height.saturating_sub(2)),
+    );
+    let scroll = scroll.min(lines.saturating_sub(area.height.saturating_sub(2)));
+    f.render_widget(Clear, area);
+    f.render_widget(
+        body.style(m.theme.error())
+            .scroll((scroll, 0))
+            .block(block("Message")),
         area,
     );
 }

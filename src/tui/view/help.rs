@@ -18,7 +18,7 @@ pub const KEYS: [(&str, &str); 22] = [
     ("Left/Right, h/l", "fold/unfold, move in the grid"),
     ("PgUp/PgDn, g/G", "page, first/last"),
     ("Enter", "open / next step / confirm"),
-    ("Esc", "back, close, dismiss the banner"),
+    ("Esc", "back, close, dismiss the banner (e: read it whole)"),
     ("/", "filter the list (Collections, Backups)"),
     ("?", "this help"),
     ("q", "quit (asks first if jobs run)"),
