@@ -19,18 +19,9 @@ fi
 bin="$PWD/target/debug/milvus-backup-tui"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cat > "$work/config.toml" <<TOML
-[milvus]
-address = "$MBT_M235_LOCAL_ADDR"
-
-[milvus.storage]
-provider = "fs"
-root = "$MBT_M235_LOCAL_ROOT"
-
-[backup.storage]
-provider = "fs"
-root = "$work/backups"
-TOML
+# shellcheck source=scripts/sandbox/lib.sh
+source scripts/sandbox/lib.sh
+local_config "$work/backups" > "$work/config.toml"
 show() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 data() { "$MBT_PYTHON" "$MBT_DATA_SCRIPT" "$@"; }
 

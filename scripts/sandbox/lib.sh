@@ -44,3 +44,20 @@ alive() {
 pid_namespace() { readlink /proc/self/ns/pid; }
 
 milvus_home() { echo "$SANDBOX/milvus-$1"; }
+
+# A tool configuration for the sandbox's Milvus 2.3.5 on local storage (M235_LOCAL), backups in
+# directory $1; for scripts run inside the sandbox (env.sh sourced). Prints it.
+local_config() {
+    cat <<TOML
+[milvus]
+address = "$MBT_M235_LOCAL_ADDR"
+
+[milvus.storage]
+provider = "fs"
+root = "$MBT_M235_LOCAL_ROOT"
+
+[backup.storage]
+provider = "fs"
+root = "$1"
+TOML
+}

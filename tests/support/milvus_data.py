@@ -39,6 +39,7 @@ Works against Milvus 2.2.16 and 2.3.5 (no count(*): counts by pk query).
 
 import argparse
 import json
+import random
 import sys
 import time
 
@@ -180,6 +181,19 @@ def small_schema():
     return CollectionSchema(fields, description="mbt small")
 
 
+def bench_row(n):
+    rng = random.Random(n)
+    return {"pk": n, "vec": [rng.random() for _ in range(128)]}
+
+
+def bench_schema():
+    fields = [
+        FieldSchema("pk", DataType.INT64, is_primary=True, auto_id=False),
+        FieldSchema("vec", DataType.FLOAT_VECTOR, dim=128),
+    ]
+    return CollectionSchema(fields, description="mbt benchmark: many segments")
+
+
 # rows: default row count; delete_every/delete_at: row n is deleted when
 # n % delete_every == delete_at; batch: rows per insert call.
 KINDS = {
@@ -199,6 +213,9 @@ KINDS = {
                           index=("vec", {"index_type": "FLAT", "metric_type": "L2",
                                          "params": {}}),
                           alias=False),
+    # One segment per insert batch when seeded with --flush-each-batch (scripts/bench_create.sh).
+    "bench": dict(schema=bench_schema, row=bench_row, rows=40000, delete_every=1000, delete_at=1,
+                  batch=500, shards=1, partitions=[], index=None, alias=False),
     "small": dict(schema=small_schema, row=small_row, rows=100, delete_every=20, delete_at=3,
                   batch=100, shards=1, partitions=[], index=None, alias=False),
 }
@@ -247,6 +264,8 @@ def cmd_seed(args):
                 raise SystemExit(f"inserted {res.insert_count} of {len(data)} rows")
             for n, pk in zip(batch_ns, res.primary_keys):
                 pk_of_row[n] = pk
+        if args.flush_each_batch:
+            coll.flush()
     coll.flush()
 
     if spec["index"]:
@@ -458,6 +477,8 @@ def main():
     p.add_argument("--rows", type=int)
     p.add_argument("--no-delete", action="store_true", help="delete no rows")
     p.add_argument("--replace", action="store_true", help="drop an existing collection first")
+    p.add_argument("--flush-each-batch", action="store_true",
+                   help="flush after every insert batch: one small segment each")
     p.add_argument("--settle", type=float, default=0.0,
                    help="seconds to sleep at the end (2.2.16: > syncPeriod)")
     p.set_defaults(func=cmd_seed)
