@@ -1,9 +1,11 @@
 //! The copy phase of `create`: every planned file from Milvus's storage into the backup.
 //!
-//! Files are copied `parallelism` at a time across all segments, not segment by segment: a
-//! collection of many small segments keeps every copy slot busy instead of waiting at the end
-//! of each segment for its slowest file. Segments are still finished (journaled, counted) one
-//! by one, in plan order, as soon as their last file is in.
+//! All files, of every segment, form one queue in plan order, copied `parallelism` at a time:
+//! a collection of many small segments keeps every copy slot busy instead of waiting at the end
+//! of each segment for its slowest file. Because the queue is in plan order, the files in
+//! flight span one or two segments, so segments still finish nearly one after another; each is
+//! journaled as soon as its last file is in, and a crash loses at most the segments in flight
+//! (`--resume` keeps the rest).
 
 use super::files::{PlannedFile, segment_entry};
 use super::journal::{already_copied, write_journal};
@@ -14,10 +16,9 @@ use crate::progress::ProgressSender;
 use crate::storage::{Store, copy_file};
 use crate::test_hooks;
 use crate::{Error, Result};
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 /// One segment to copy: the index of its collection, the segment, its files.
@@ -49,57 +50,66 @@ pub struct Copied {
 
 impl CopyPhase<'_> {
     pub async fn run(&self, plans: Vec<SegmentPlan<'_>>) -> Result<Copied> {
-        let slots = Semaphore::new(self.parallelism.max(1));
         let counts = Counts::default();
-        // (The futures are made first: a stream that maps borrowed plans is not `Send` enough.)
-        let segments: Vec<_> = plans
-            .into_iter()
-            .map(|plan| self.copy_segment(plan, &slots, &counts))
+        let mut remaining: Vec<usize> = plans.iter().map(|p| p.files.len()).collect();
+        let mut copied: Vec<Vec<(PlannedFile, u32)>> = plans.iter().map(|_| Vec::new()).collect();
+        let mut entries: Vec<Option<(usize, SegmentBackup)>> = plans.iter().map(|_| None).collect();
+        for (i, plan) in plans.iter().enumerate() {
+            if plan.files.is_empty() {
+                entries[i] = Some(self.finish_segment(plan, &[]).await?);
+            }
+        }
+        let queue: Vec<_> = plans
+            .iter()
+            .enumerate()
+            .flat_map(|(i, plan)| plan.files.iter().map(move |f| (i, plan, f.clone())))
+            .map(|(i, plan, f)| {
+                let counts = &counts;
+                async move { (i, self.copy_one(plan, f, counts).await) }
+            })
             .collect();
-        let entries = futures::stream::iter(segments)
-            .buffered(self.parallelism.max(1))
-            .try_collect()
-            .await?;
+        let mut in_flight = futures::stream::iter(queue).buffer_unordered(self.parallelism.max(1));
+        while let Some((i, file)) = in_flight.next().await {
+            copied[i].push(file?);
+            remaining[i] -= 1;
+            if remaining[i] == 0 {
+                entries[i] = Some(self.finish_segment(&plans[i], &copied[i]).await?);
+            }
+        }
         Ok(Copied {
-            entries,
+            entries: entries.into_iter().flatten().collect(),
             reused_files: counts.reused.load(Ordering::Relaxed),
         })
     }
 
-    async fn copy_segment(
+    /// A segment whose files are all in: journaled, counted, and its metadata entry made.
+    async fn finish_segment(
         &self,
-        plan: SegmentPlan<'_>,
-        slots: &Semaphore,
-        counts: &Counts,
+        plan: &SegmentPlan<'_>,
+        copied: &[(PlannedFile, u32)],
     ) -> Result<(usize, SegmentBackup)> {
-        check_cancel(self.cancel)?;
-        let ci = plan.collection;
-        let current = plan.current;
-        self.progress.update(|p| p.current = Some(current));
-        let copied: Vec<(PlannedFile, u32)> = futures::stream::iter(plan.files)
-            .map(|f| async move {
-                let _slot = slots
-                    .acquire()
-                    .await
-                    .expect("the semaphore is never closed");
-                self.copy_one(ci, f, counts).await
-            })
-            .buffer_unordered(self.parallelism.max(1))
-            .try_collect()
-            .await?;
-        write_journal(self.backups, self.name, plan.segment, &copied).await?;
-        self.progress.segment_done(ci);
-        Ok((ci, segment_entry(self.milvus, plan.segment, &copied)))
+        write_journal(self.backups, self.name, plan.segment, copied).await?;
+        self.progress.segment_done(plan.collection);
+        Ok((
+            plan.collection,
+            segment_entry(self.milvus, plan.segment, copied),
+        ))
     }
 
     /// Copies one file (or proves an earlier run's copy of it); returns it with its CRC-32C.
     async fn copy_one(
         &self,
-        ci: usize,
+        plan: &SegmentPlan<'_>,
         f: PlannedFile,
         counts: &Counts,
     ) -> Result<(PlannedFile, u32)> {
         check_cancel(self.cancel)?;
+        let ci = plan.collection;
+        self.progress.update(|p| {
+            if p.current.as_deref() != Some(plan.current.as_str()) {
+                p.current = Some(plan.current.clone());
+            }
+        });
         if let Some(crc) = already_copied(self.backups, self.journal, &f).await? {
             self.progress.update(|p| p.files.done += 1);
             self.progress.add_bytes(ci, f.size);
