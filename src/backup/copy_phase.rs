@@ -51,7 +51,6 @@ pub struct Copied {
 impl CopyPhase<'_> {
     pub async fn run(&self, plans: Vec<SegmentPlan<'_>>) -> Result<Copied> {
         let counts = Counts::default();
-        let mut remaining: Vec<usize> = plans.iter().map(|p| p.files.len()).collect();
         let mut copied: Vec<Vec<(PlannedFile, u32)>> = plans.iter().map(|_| Vec::new()).collect();
         let mut entries: Vec<Option<(usize, SegmentBackup)>> = plans.iter().map(|_| None).collect();
         for (i, plan) in plans.iter().enumerate() {
@@ -71,8 +70,7 @@ impl CopyPhase<'_> {
         let mut in_flight = futures::stream::iter(queue).buffer_unordered(self.parallelism.max(1));
         while let Some((i, file)) = in_flight.next().await {
             copied[i].push(file?);
-            remaining[i] -= 1;
-            if remaining[i] == 0 {
+            if copied[i].len() == plans[i].files.len() {
                 entries[i] = Some(self.finish_segment(&plans[i], &copied[i]).await?);
             }
         }

@@ -105,7 +105,7 @@ impl BackupLock {
         let warning = take(&slot, name, &info, &bytes).await?;
         if slot.reads_back() {
             tokio::time::sleep(S3_SETTLE).await;
-            match slot.read().await?.map(|seen| parse(&seen.bytes)) {
+            match read_lock(store, name).await? {
                 Some(Ok(now)) if now.token == info.token => {}
                 Some(Ok(winner)) => return Err(in_use(name, &winner)),
                 _ => return Err(busy(name)),
@@ -128,8 +128,7 @@ impl BackupLock {
     /// operations (the metadata that makes a backup complete), in case the lock was removed
     /// by hand (`unlock`) and another operation took the name meanwhile.
     pub async fn ensure_held(&self) -> Result<()> {
-        let slot = Slot::new(&self.store, &self.name);
-        match slot.read().await?.map(|seen| parse(&seen.bytes)) {
+        match read_lock(&self.store, &self.name).await? {
             Some(Ok(now)) if now.token == self.info.token => Ok(()),
             Some(Ok(other)) => Err(Error::Conflict(format!(
                 "backup '{}': its lock was taken by {} while this {} ran (was it removed with `unlock`?); stopped before the step that needs it",
@@ -146,10 +145,9 @@ impl BackupLock {
 
     /// Removes the lock, if it is still this process's.
     pub async fn release(self) -> Result<()> {
-        let slot = Slot::new(&self.store, &self.name);
-        match slot.read().await?.map(|seen| parse(&seen.bytes)) {
+        match read_lock(&self.store, &self.name).await? {
             Some(Ok(now)) if now.token == self.info.token => {
-                slot.remove().await?;
+                Slot::new(&self.store, &self.name).remove().await?;
                 tracing::info!("backup '{}': lock released", self.name);
             }
             _ => tracing::warn!(
