@@ -17,6 +17,11 @@ MILVUS_VERSIONS=(2.3.5 2.2.16)
 S3S_FS_VERSION=0.14.1
 S3S_FS_BIN="$SANDBOX/tools/bin/s3s-fs"
 
+# Garage: a production S3 store (used here only as a test server binary, never linked).
+# s3s-fs cannot hold multipart uploads under real backup keys; Garage can.
+GARAGE_VERSION=2.5.0
+GARAGE_BIN="$SANDBOX/tools/bin/garage"
+
 VENV="$SANDBOX/venv"
 PYTHON_BIN="$VENV/bin/python"
 
@@ -29,6 +34,14 @@ S3_ACCESS_KEY="mbt-test-access"
 S3_SECRET_KEY="mbt-test-secret-key"
 S3_HOST=127.0.0.1
 S3_PORT=9000
+
+# Garage's S3 API, its RPC and admin ports; test credentials in Garage's own key format
+# (GK + 24 hex digits, 64 hex digits), never real secrets.
+GARAGE_S3_PORT=3900
+GARAGE_RPC_PORT=3901
+GARAGE_ADMIN_PORT=3903
+GARAGE_ACCESS_KEY="GK6d62742d746573742d6b6579"
+GARAGE_SECRET_KEY="6d62742d746573742d7365637265742d6b65792d6f662d7468652d73616e6462"
 
 log() { printf '[sandbox %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

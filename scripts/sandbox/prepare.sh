@@ -9,6 +9,7 @@
 #   .sandbox/milvus-<ver>/bin/           the Milvus binary and its shared libraries
 #   .sandbox/milvus-<ver>/config.yaml.template
 #   .sandbox/tools/bin/s3s-fs            a small S3 server backed by a directory
+#   .sandbox/tools/bin/garage            Garage, a production S3 store (large files, multipart)
 #   .sandbox/venv/                       Python with pymilvus (tests/support/milvus_data.py)
 set -euo pipefail
 
@@ -89,22 +90,36 @@ PY
     log "Milvus $ver ready in $home"
 }
 
-# --- s3s-fs -----------------------------------------------------------------
-# 0.14.1 is the newest release that builds with the machine's rustc; --locked
-# keeps its dependency versions as published. A test server needs no full
-# optimisation: opt-level 1 without LTO or debug info builds ~15% faster.
-prepare_s3s_fs() {
-    if [[ -x "$S3S_FS_BIN" ]]; then
+# --- test servers built from crates.io ----------------------------------------
+# install_tool BIN WHAT SPEC [CARGO_ARG...]: `cargo install SPEC --locked` into
+# .sandbox/tools unless BIN exists. --locked keeps the dependency versions as
+# published. A test server needs no full optimisation: opt-level 1 without LTO
+# or debug info builds ~15% faster.
+install_tool() {
+    local bin="$1" what="$2" spec="$3"
+    shift 3
+    if [[ -x "$bin" ]]; then
         return 0
     fi
-    log "building s3s-fs $S3S_FS_VERSION (takes 3-5 min on 2 cores)"
+    log "building $spec ($what)"
     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
         CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
         CARGO_PROFILE_RELEASE_LTO=off \
         CARGO_PROFILE_RELEASE_DEBUG=0 \
-        cargo install "s3s-fs@$S3S_FS_VERSION" --locked --features binary \
-        --root "$SANDBOX/tools" --quiet
-    [[ -x "$S3S_FS_BIN" ]] || die "cargo install did not produce $S3S_FS_BIN"
+        cargo install "$spec" --locked "$@" --root "$SANDBOX/tools" --quiet
+    [[ -x "$bin" ]] || die "cargo install did not produce $bin"
+}
+
+# s3s-fs 0.14.1 is the newest release that builds with the machine's rustc.
+prepare_s3s_fs() {
+    install_tool "$S3S_FS_BIN" "takes 3-5 min on 2 cores" \
+        "s3s-fs@$S3S_FS_VERSION" --features binary
+}
+
+# Garage: a production S3 store (Rust, AGPL; run here as a separate test server,
+# never linked into the project).
+prepare_garage() {
+    install_tool "$GARAGE_BIN" "takes 12-16 min on 2 cores, once" "garage@$GARAGE_VERSION"
 }
 
 # --- Python venv with pymilvus ----------------------------------------------
@@ -129,4 +144,5 @@ for ver in "${MILVUS_VERSIONS[@]}"; do
 done
 prepare_venv
 prepare_s3s_fs
+prepare_garage
 log "prepare done ($SANDBOX)"

@@ -2,9 +2,9 @@
 # Start the sandbox servers and wait until they answer; write .sandbox/run/env.sh.
 #
 # Usage: start.sh [SERVER...]   SERVER: M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH
-#                                       M235_TLS1 M235_TLS2
-#                               (default: all of them; s3s-fs and the black hole
-#                               always start)
+#                                       M235_TLS1 M235_TLS2 M235_GARAGE
+#                               (default: all of them; s3s-fs, garage and the black
+#                               hole always start)
 #
 # Run it INSIDE a private network namespace (scripts/test.sh and
 # scripts/sandbox/shell.sh enter one): every Milvus port binds all interfaces.
@@ -33,6 +33,11 @@
 #                 Both serve the same server certificate (SAN DNS:localhost,
 #                 IP:127.0.0.1) from a throwaway CA made with openssl at every
 #                 start, under .sandbox/run/tls/. /healthz stays plain HTTP.
+#   garage        Garage 2.5.0, a production S3 store, on 127.0.0.1:3900 (RPC 3901, admin
+#                 3903): one node, buckets milvus-g and mbt-g-backups, key of its own
+#   M235_GARAGE   Milvus 2.3.5, storage in Garage bucket milvus-g,  offset 700 (gRPC 20230)
+#                 rootPath files, dataNode.segment.insertBufSize 128 MiB (binlog files of
+#                 tens to ~128 MiB: production-sized)
 #   black hole    127.0.0.1:19999 accepts TCP connections and never answers
 #
 # Variables written to .sandbox/run/env.sh (`source` it):
@@ -48,16 +53,23 @@
 #   MBT_S3_REGION                     us-east-1 (any name works)
 #   MBT_S3_DATA_DIR                   s3s-fs's directory: object <bucket>/<key> is file <dir>/<bucket>/<key>
 #   MBT_S3_BACKUP_BUCKET              an empty bucket made for backups (mbt-backups)
+#   MBT_GARAGE_ENDPOINT               http://127.0.0.1:3900 (Garage's S3 API)
+#   MBT_GARAGE_ACCESS_KEY, MBT_GARAGE_SECRET_KEY  the test key of Garage
+#   MBT_GARAGE_MILVUS_BUCKET          milvus-g (M235_GARAGE's storage)
+#   MBT_GARAGE_BACKUP_BUCKET          mbt-g-backups, an empty bucket for backups
+#   MBT_GARAGE_DATA_DIR               Garage's data directory (for disk usage)
 #   MBT_SCRATCH_DIR                   an empty directory every server can read (import files)
 #   MBT_BLACKHOLE_ADDR                127.0.0.1:19999: accepts connections, never answers
 #   MBT_REFUSED_ADDR                  127.0.0.1:19998: nothing listens, connections are refused
 #   For each started server NAME (M235_LOCAL, M235_S3, M2216, M235_TARGET, M235_AUTH,
-#   M235_TLS1, M235_TLS2):
+#   M235_TLS1, M235_TLS2, M235_GARAGE):
 #   MBT_<NAME>_ADDR                   gRPC address, 127.0.0.1:PORT
 #   MBT_<NAME>_URI                    http://127.0.0.1:PORT (the same, as a URI)
 #   MBT_<NAME>_HTTP                   http://127.0.0.1:PORT of /healthz and /metrics
 #   MBT_<NAME>_VERSION                2.3.5 or 2.2.16
 #   MBT_<NAME>_STORAGE                local or minio (common.storageType)
+#   MBT_<NAME>_S3_ENDPOINT, _S3_ACCESS_KEY, _S3_SECRET_KEY   minio storage: its S3 server
+#   MBT_<NAME>_INSERT_BUF_SIZE        M235_GARAGE: dataNode.segment.insertBufSize in bytes
 #   MBT_<NAME>_ROOT                   local storage: absolute localStorage.path
 #   MBT_<NAME>_BUCKET                 minio storage: bucket (milvus-a)
 #   MBT_<NAME>_ROOTPATH               minio storage: minio.rootPath (files)
@@ -77,12 +89,17 @@ set -euo pipefail
 # shellcheck source=scripts/sandbox/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH M235_TLS1 M235_TLS2)
+ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH M235_TLS1 M235_TLS2 M235_GARAGE)
 M2216_SYNC_PERIOD=5
 S3_REGION=us-east-1
 S3_BUCKET_M235=milvus-a
 S3_ROOTPATH_M235=files
 S3_BACKUP_BUCKET=mbt-backups
+GARAGE_MILVUS_BUCKET=milvus-g
+GARAGE_BACKUP_BUCKET=mbt-g-backups
+# M235_GARAGE buffers this many bytes per segment before it writes binlogs (Milvus's
+# default is 16 MiB): production-sized files, tens to a hundred MiB.
+GARAGE_INSERT_BUF_SIZE=$((128 << 20))
 S3_HTTPS_PORT=9443
 BLACKHOLE_PORT=19999
 REFUSED_PORT=19998
@@ -98,6 +115,7 @@ server_spec() {
         M235_AUTH)   echo "2.3.5 400 local" ;;
         M235_TLS1)   echo "2.3.5 500 local" ;;
         M235_TLS2)   echo "2.3.5 600 local" ;;
+        M235_GARAGE) echo "2.3.5 700 garage" ;;
         *) die "unknown server $1 (known: ${ALL_SERVERS[*]})" ;;
     esac
 }
@@ -229,6 +247,59 @@ NGINX
     log "HTTPS front of s3s-fs ready on $S3_HOST:$S3_HTTPS_PORT"
 }
 
+# Garage, a production S3 store: one node (replication 1, SQLite metadata), its layout
+# applied, the test key imported, and two buckets (Milvus's and the backups') with
+# read/write for that key. The `garage` CLI reaches the node over its RPC port.
+start_garage() {
+    local dir="$RUN_DIR/garage" conf node_id start
+    [[ -x "$GARAGE_BIN" ]] || die "$GARAGE_BIN missing: run scripts/sandbox/prepare.sh"
+    mkdir -p "$dir/meta" "$dir/data"
+    conf="$dir/garage.toml"
+    cat >"$conf" <<TOML
+metadata_dir = "$dir/meta"
+data_dir = "$dir/data"
+db_engine = "sqlite"
+replication_factor = 1
+rpc_bind_addr = "127.0.0.1:$GARAGE_RPC_PORT"
+rpc_public_addr = "127.0.0.1:$GARAGE_RPC_PORT"
+rpc_secret = "$(openssl rand -hex 32)"
+
+[s3_api]
+s3_region = "$S3_REGION"
+api_bind_addr = "127.0.0.1:$GARAGE_S3_PORT"
+
+[admin]
+api_bind_addr = "127.0.0.1:$GARAGE_ADMIN_PORT"
+TOML
+    chmod 600 "$conf"
+    RUST_LOG=garage=warn "$GARAGE_BIN" -c "$conf" server >"$RUN_DIR/logs/garage.log" 2>&1 &
+    echo $! >"$RUN_DIR/pids/garage.pid"
+    start=$SECONDS
+    until node_id="$("$GARAGE_BIN" -c "$conf" node id -q 2>/dev/null)"; do
+        alive "$(cat "$RUN_DIR/pids/garage.pid")" ||
+            { tail -n 40 "$RUN_DIR/logs/garage.log" >&2; die "garage exited"; }
+        ((SECONDS - start < 60)) || die "garage not answering after 60 s"
+        sleep 0.3
+    done
+    garage_cli() { "$GARAGE_BIN" -c "$conf" "$@" >>"$RUN_DIR/logs/garage-setup.log" 2>&1; }
+    garage_cli layout assign -z dc1 -c 20G "${node_id%%@*}" || die "garage layout assign failed"
+    garage_cli layout apply --version 1 || die "garage layout apply failed"
+    garage_cli key import --yes -n mbt-test "$GARAGE_ACCESS_KEY" "$GARAGE_SECRET_KEY" ||
+        die "garage key import failed (see $RUN_DIR/logs/garage-setup.log)"
+    local b
+    for b in "$GARAGE_MILVUS_BUCKET" "$GARAGE_BACKUP_BUCKET"; do
+        garage_cli bucket create "$b" || die "garage bucket create $b failed"
+        garage_cli bucket allow --read --write --owner "$b" --key mbt-test ||
+            die "garage bucket allow $b failed"
+    done
+    # Ready when the S3 API answers (any HTTP status).
+    until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$GARAGE_S3_PORT/"; do
+        ((SECONDS - start < 60)) || die "garage S3 API not answering after 60 s"
+        sleep 0.2
+    done
+    log "garage ready on 127.0.0.1:$GARAGE_S3_PORT after $((SECONDS - start)) s"
+}
+
 # A TCP listener that accepts connections and never answers: for tests of
 # connect and request timeouts.
 start_blackhole() {
@@ -339,6 +410,21 @@ start_milvus() {
             "minio.useIAM=false"
             "minio.region=$S3_REGION"
         )
+    elif [[ "$storage" == garage ]]; then
+        sets+=(
+            "common.storageType=minio"
+            "minio.address=127.0.0.1"
+            "minio.port=$GARAGE_S3_PORT"
+            "minio.accessKeyID=$GARAGE_ACCESS_KEY"
+            "minio.secretAccessKey=$GARAGE_SECRET_KEY"
+            "minio.useSSL=false"
+            "minio.bucketName=$GARAGE_MILVUS_BUCKET"
+            "minio.rootPath=$S3_ROOTPATH_M235"
+            "minio.cloudProvider=aws"
+            "minio.useIAM=false"
+            "minio.region=$S3_REGION"
+            "dataNode.segment.insertBufSize=$GARAGE_INSERT_BUF_SIZE"
+        )
     else
         sets+=("common.storageType=local")
     fi
@@ -389,6 +475,12 @@ write_env() {
         echo "export MBT_SCRATCH_DIR=$RUN_DIR/scratch"
         echo "export MBT_BLACKHOLE_ADDR=127.0.0.1:$BLACKHOLE_PORT"
         echo "export MBT_REFUSED_ADDR=127.0.0.1:$REFUSED_PORT"
+        echo "export MBT_GARAGE_ENDPOINT=http://127.0.0.1:$GARAGE_S3_PORT"
+        echo "export MBT_GARAGE_ACCESS_KEY=$GARAGE_ACCESS_KEY"
+        echo "export MBT_GARAGE_SECRET_KEY=$GARAGE_SECRET_KEY"
+        echo "export MBT_GARAGE_MILVUS_BUCKET=$GARAGE_MILVUS_BUCKET"
+        echo "export MBT_GARAGE_BACKUP_BUCKET=$GARAGE_BACKUP_BUCKET"
+        echo "export MBT_GARAGE_DATA_DIR=$RUN_DIR/garage/data"
         echo "export MBT_TLS_DIR=$TLS_DIR"
         echo "export MBT_TLS_CA=$TLS_DIR/ca.pem"
         echo "export MBT_TLS_SERVER_NAME=$TLS_SERVER_NAME"
@@ -403,12 +495,24 @@ write_env() {
             echo "export MBT_${name}_URI=http://127.0.0.1:$port"
             echo "export MBT_${name}_HTTP=http://127.0.0.1:$((9091 + offset))"
             echo "export MBT_${name}_VERSION=$ver"
-            echo "export MBT_${name}_STORAGE=$storage"
             echo "export MBT_${name}_LOG=$base/logs"
             if [[ "$storage" == minio ]]; then
+                echo "export MBT_${name}_STORAGE=minio"
                 echo "export MBT_${name}_BUCKET=$S3_BUCKET_M235"
                 echo "export MBT_${name}_ROOTPATH=$S3_ROOTPATH_M235"
+                echo "export MBT_${name}_S3_ENDPOINT=http://$S3_HOST:$S3_PORT"
+                echo "export MBT_${name}_S3_ACCESS_KEY=$S3_ACCESS_KEY"
+                echo "export MBT_${name}_S3_SECRET_KEY=$S3_SECRET_KEY"
+            elif [[ "$storage" == garage ]]; then
+                echo "export MBT_${name}_STORAGE=minio"
+                echo "export MBT_${name}_BUCKET=$GARAGE_MILVUS_BUCKET"
+                echo "export MBT_${name}_ROOTPATH=$S3_ROOTPATH_M235"
+                echo "export MBT_${name}_S3_ENDPOINT=http://127.0.0.1:$GARAGE_S3_PORT"
+                echo "export MBT_${name}_S3_ACCESS_KEY=$GARAGE_ACCESS_KEY"
+                echo "export MBT_${name}_S3_SECRET_KEY=$GARAGE_SECRET_KEY"
+                echo "export MBT_${name}_INSERT_BUF_SIZE=$GARAGE_INSERT_BUF_SIZE"
             else
+                echo "export MBT_${name}_STORAGE=local"
                 echo "export MBT_${name}_ROOT=$base/storage"
             fi
             [[ "$name" != M2216 ]] || echo "export MBT_M2216_SYNC_PERIOD=$M2216_SYNC_PERIOD"
@@ -439,6 +543,7 @@ make_tls_certs
 start_s3
 make_backup_bucket
 start_s3_https
+start_garage
 start_blackhole
 # Start all servers at once, then wait for each: on 2 cores that is still
 # faster than one after another.
