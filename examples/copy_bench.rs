@@ -5,7 +5,7 @@
 
 use futures::{StreamExt, TryStreamExt};
 use milvus_backup_tui::config::{Provider, StorageConfig};
-use milvus_backup_tui::storage::{Role, Store, copy_file};
+use milvus_backup_tui::storage::{CopySettings, Role, Store, copy_file};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,9 +27,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let dst = &dst;
     let src = &src;
+    let settings = &CopySettings::default();
     let bytes: Vec<u64> = futures::stream::iter(files)
         .map(|f| async move {
-            copy_file(src, &f.key, dst, &f.key, |_| {})
+            copy_file(src, &f.key, dst, &f.key, Some(f.size), settings, |_| {})
                 .await
                 .map(|c| c.size)
         })

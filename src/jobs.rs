@@ -270,6 +270,7 @@ mod tests {
             bytes: 4,
             rows: 5,
             reused_files: 0,
+            server_side_files: 0,
             warnings: vec![],
         }
     }
@@ -357,7 +358,9 @@ mod tests {
                 name: "bad".into(),
                 filter: crate::filter::Filter::all(),
                 parallelism: 1,
+                milvus_parallelism: 1,
                 resume: false,
+                copy: Default::default(),
             },
         });
         assert_eq!(h.kind, JobKind::Backup { name: "bad".into() });

@@ -1,5 +1,6 @@
-//! Locks on a real S3 server (the sandbox's s3s-fs): the conditional writes they are built on,
-//! and many processes' worth of acquisitions racing for one backup name.
+//! Locks on real S3 servers (the sandbox's s3s-fs, and Garage, a production store): the
+//! conditional writes they are built on, and many processes' worth of acquisitions racing for
+//! one backup name.
 
 use milvus_backup_tui::config::{Provider, StorageConfig};
 use milvus_backup_tui::lock::{BackupLock, LockInfo, lock_key, this_host};
@@ -12,15 +13,21 @@ fn env(key: &str) -> String {
 }
 
 /// A store of its own (a fresh prefix of the backup bucket), as another process would open it.
+/// The root names the server: `garage-...` for the sandbox's Garage, s3s-fs otherwise.
 fn s3_store(root: &str) -> Store {
+    let server = if root.starts_with("garage-") {
+        "GARAGE"
+    } else {
+        "S3"
+    };
     let cfg = StorageConfig {
         provider: Provider::S3,
         root: Some(root.to_string()),
-        bucket: Some(env("MBT_S3_BACKUP_BUCKET")),
-        endpoint: Some(env("MBT_S3_ENDPOINT")),
+        bucket: Some(env(&format!("MBT_{server}_BACKUP_BUCKET"))),
+        endpoint: Some(env(&format!("MBT_{server}_ENDPOINT"))),
         region: Some("us-east-1".into()),
-        access_key_id: Some(Secret::new(env("MBT_S3_ACCESS_KEY"))),
-        secret_access_key: Some(Secret::new(env("MBT_S3_SECRET_KEY"))),
+        access_key_id: Some(Secret::new(env(&format!("MBT_{server}_ACCESS_KEY")))),
+        secret_access_key: Some(Secret::new(env(&format!("MBT_{server}_SECRET_KEY")))),
         ca_cert: None,
     };
     Store::open(&cfg, Role::Backup).unwrap()
@@ -37,7 +44,48 @@ fn fresh_root(what: &str) -> String {
 #[tokio::test]
 #[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn s3_conditional_writes_are_honoured() {
-    let s = s3_store(&fresh_root("cond"));
+    conditional_writes_are_honoured(&fresh_root("cond")).await;
+}
+
+/// Garage 2.5 does not decide conditional writes: `If-None-Match: *` and `If-Match` are
+/// ignored, the write goes through (measured here; written down in tests/support/README.md).
+/// The lock stays safe there by its read-back (the racing test below); this test notices the
+/// day Garage starts honouring them, so that the documentation is kept true.
+#[tokio::test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+async fn garage_conditional_writes_as_documented() {
+    let s = s3_store(&format!("garage-{}", fresh_root("cond")));
+    assert!(s.write_if_absent("k", b"one".to_vec()).await.unwrap());
+    let refused = !s.write_if_absent("k", b"two".to_vec()).await.unwrap();
+    let after_none_match = s.read("k").await.unwrap().unwrap();
+    let refused_wrong_etag = !s
+        .write_if_match("k", b"three".to_vec(), "\"not-the-etag\"")
+        .await
+        .unwrap();
+    let after_if_match = s.read("k").await.unwrap().unwrap();
+    eprintln!(
+        "Garage: If-None-Match refused: {refused} (now {:?}); If-Match with a wrong ETag refused: {refused_wrong_etag} (now {:?})",
+        String::from_utf8_lossy(&after_none_match),
+        String::from_utf8_lossy(&after_if_match)
+    );
+    assert!(
+        !refused,
+        "Garage now refuses If-None-Match: update the docs and the lock notes"
+    );
+    assert_eq!(
+        after_none_match, b"two",
+        "the unconditioned write replaced the object"
+    );
+    assert!(
+        !refused_wrong_etag,
+        "Garage now honours If-Match: update the docs"
+    );
+    assert_eq!(after_if_match, b"three");
+    s.delete("k").await.unwrap();
+}
+
+async fn conditional_writes_are_honoured(root: &str) {
+    let s = s3_store(root);
     assert!(s.write_if_absent("k", b"one".to_vec()).await.unwrap());
     assert!(
         !s.write_if_absent("k", b"two".to_vec()).await.unwrap(),
@@ -105,7 +153,17 @@ async fn race(root: &str, name: &str, n: usize) -> Vec<BackupLock> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn s3_racing_acquisitions_have_exactly_one_winner() {
-    let root = fresh_root("race");
+    racing_acquisitions_have_exactly_one_winner(&fresh_root("race")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+async fn garage_racing_acquisitions_have_exactly_one_winner() {
+    racing_acquisitions_have_exactly_one_winner(&format!("garage-{}", fresh_root("race"))).await;
+}
+
+async fn racing_acquisitions_have_exactly_one_winner(root: &str) {
+    let root = root.to_string();
     for round in 0..10 {
         let name = format!("b{round}");
         let winners = race(&root, &name, 8).await;
@@ -126,7 +184,18 @@ async fn s3_racing_acquisitions_have_exactly_one_winner() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs the sandbox servers: scripts/test.sh"]
 async fn s3_racing_breakers_of_one_stale_lock_have_exactly_one_winner() {
-    let root = fresh_root("stale");
+    racing_breakers_of_one_stale_lock(&fresh_root("stale")).await;
+}
+
+/// On Garage, which ignores `If-Match`: the breakers' read-back still leaves one winner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+async fn garage_racing_breakers_of_one_stale_lock_have_exactly_one_winner() {
+    racing_breakers_of_one_stale_lock(&format!("garage-{}", fresh_root("stale"))).await;
+}
+
+async fn racing_breakers_of_one_stale_lock(root: &str) {
+    let root = root.to_string();
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let dead = child.id();
     child.wait().unwrap();

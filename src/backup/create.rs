@@ -11,7 +11,7 @@ use crate::lock::BackupLock;
 use crate::milvus::{MilvusClient, SegmentInfo};
 use crate::names::validate_backup_name;
 use crate::progress::{CollectionProgress, Phase, ProgressSender};
-use crate::storage::Store;
+use crate::storage::{CopySettings, Store};
 use crate::test_hooks;
 use crate::{Error, Result};
 use futures::{StreamExt, TryStreamExt};
@@ -23,8 +23,12 @@ pub struct CreateOptions {
     pub filter: Filter,
     /// Files copied at once.
     pub parallelism: usize,
+    /// Milvus calls (describe, list segments) made at once.
+    pub milvus_parallelism: usize,
     /// Finish an incomplete backup of this name instead of refusing it.
     pub resume: bool,
+    /// Server-side copies and the bandwidth limit.
+    pub copy: CopySettings,
 }
 
 /// What a finished backup holds.
@@ -38,6 +42,8 @@ pub struct CreateSummary {
     pub rows: i64,
     /// Files a resumed run found already copied (and proved by their checksum), not copied again.
     pub reused_files: usize,
+    /// Files copied inside the object store (same S3 endpoint and keys): no bytes through the tool.
+    pub server_side_files: usize,
     pub warnings: Vec<String>,
 }
 
@@ -95,9 +101,11 @@ async fn create_locked(
     ) {
         (Ok(BackupState::Missing), false) | (Ok(BackupState::Incomplete), true) => {}
         (Ok(BackupState::Missing), true) => {
-            return Err(Error::backup(
-                &opts.name,
-                "there is no incomplete backup of this name to resume; run create without --resume",
+            // Killed before it copied anything (while connecting or flushing), or never run:
+            // a resume is then simply the backup itself, so that it is safe to script.
+            progress.message(format!(
+                "nothing of an earlier run of {} was found: starting the backup from the beginning",
+                opts.name
             ));
         }
         (Ok(BackupState::Complete(_)), _) => {
@@ -148,12 +156,19 @@ async fn create_locked(
         )));
     }
     progress.update(|p| p.collections.total = selected.len() as u64);
-    let mut collections = Vec::new();
-    for (db, coll) in &selected {
-        check_cancel(cancel)?;
-        progress.update(|p| p.current = Some(format!("{db}.{coll}")));
-        collections.push(describe(client, db, coll).await?);
-    }
+    // Thousands of collections: several described at once, in selection order.
+    let describing: Vec<_> = selected
+        .iter()
+        .map(|(db, coll)| async move {
+            check_cancel(cancel)?;
+            progress.update(|p| p.current = Some(format!("{db}.{coll}")));
+            describe(client, db, coll).await
+        })
+        .collect();
+    let mut collections: Vec<_> = futures::stream::iter(describing)
+        .buffered(opts.milvus_parallelism.max(1))
+        .try_collect()
+        .await?;
 
     progress.phase(Phase::Flushing);
     let mut by_db: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -170,12 +185,17 @@ async fn create_locked(
     }
 
     progress.phase(Phase::ListingFiles);
+    let listing: Vec<_> = collections
+        .iter()
+        .map(|c| client.persistent_segments(&c.db_name, &c.collection_name))
+        .collect();
+    let per_collection: Vec<Vec<SegmentInfo>> = futures::stream::iter(listing)
+        .buffered(opts.milvus_parallelism.max(1))
+        .try_collect()
+        .await?;
     let mut segments: Vec<(usize, SegmentInfo)> = Vec::new();
-    for (i, c) in collections.iter().enumerate() {
-        for seg in client
-            .persistent_segments(&c.db_name, &c.collection_name)
-            .await?
-        {
+    for (i, (c, found)) in collections.iter().zip(per_collection).enumerate() {
+        for seg in found {
             if seg.is_flushed() {
                 segments.push((i, seg));
             } else {
@@ -258,12 +278,14 @@ async fn create_locked(
         name: &opts.name,
         journal: &journal,
         parallelism: opts.parallelism,
+        copy: &opts.copy,
         progress,
         cancel,
     }
     .run(plans_by_segment)
     .await?;
     let reused_files = copied.reused_files as usize;
+    let server_side_files = copied.server_side_files as usize;
     let entries = copied.entries;
     if opts.resume {
         remove_orphans(backups, &opts.name, &plans).await?;
@@ -340,6 +362,7 @@ async fn create_locked(
         bytes: total_bytes,
         rows: info.total_rows(),
         reused_files,
+        server_side_files,
         warnings,
     })
 }

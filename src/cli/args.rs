@@ -75,6 +75,10 @@ pub struct CreateArgs {
     /// checksum are kept, the rest is copied, then the metadata is written.
     #[arg(long, requires = "name")]
     pub resume: bool,
+    /// Bandwidth limit for the bytes this tool moves, e.g. 50MiB/s, 200MB/s or 1G (overrides
+    /// [backup] max_bytes_per_second). Server-side copies inside one S3 store are not limited.
+    #[arg(long, value_name = "RATE")]
+    pub max_rate: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +157,10 @@ pub struct RestoreArgs {
     /// Restore even if the backup's files fail the pre-restore check (missing or wrong size).
     #[arg(long)]
     pub skip_verify: bool,
+    /// Bandwidth limit for the bytes this tool moves while staging, e.g. 50MiB/s or 1G
+    /// (overrides [backup] max_bytes_per_second). Server-side copies are not limited.
+    #[arg(long, value_name = "RATE")]
+    pub max_rate: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -4,7 +4,7 @@ use super::args::GlobalArgs;
 use milvus_backup_tui::Result;
 use milvus_backup_tui::config::{self, Config, ConfigSource, MilvusConfig};
 use milvus_backup_tui::milvus::MilvusClient;
-use milvus_backup_tui::storage::{Role, Store};
+use milvus_backup_tui::storage::{CopySettings, Role, Store, parse_rate};
 
 pub struct Context {
     pub config: Config,
@@ -48,5 +48,16 @@ impl Context {
 
     pub fn backup_store(&self) -> Result<Store> {
         Store::open(&self.config.backup.storage, Role::Backup)
+    }
+
+    /// How copies are made: `--max-rate` (if given) over `[backup] max_bytes_per_second`.
+    pub fn copy_settings(&self, max_rate: Option<&str>) -> Result<CopySettings> {
+        let limit = max_rate
+            .map(|text| {
+                parse_rate(text)
+                    .map_err(|e| milvus_backup_tui::Error::invalid(format!("--max-rate: {e}")))
+            })
+            .transpose()?;
+        Ok(CopySettings::from_config(&self.config.backup, limit))
     }
 }

@@ -28,7 +28,9 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         name,
         filter,
         parallelism: ctx.config.backup.parallelism,
+        milvus_parallelism: ctx.config.backup.milvus_parallelism,
         resume: args.resume,
+        copy: ctx.copy_settings(args.max_rate.as_deref())?,
     };
     let (tx, watch) = ProgressSender::new();
     let cancel = CancellationToken::new();
@@ -64,5 +66,11 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         bytes(summary.bytes),
         backups.label()
     );
+    if summary.server_side_files > 0 {
+        println!(
+            "{} file(s) were copied inside the object store (server-side): their bytes did not pass through this tool",
+            summary.server_side_files
+        );
+    }
     Ok(())
 }

@@ -26,6 +26,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
         load: args.load,
         parallelism: ctx.config.backup.parallelism,
         skip_verify: args.skip_verify,
+        copy: ctx.copy_settings(args.max_rate.as_deref())?,
     };
     let backups = ctx.backup_store()?;
     let milvus = ctx.milvus_store()?;
@@ -106,8 +107,14 @@ fn print_plan(plan: &RestorePlan, opts: &RestoreOptions) {
     );
     if plan.staging {
         println!(
-            "  files are copied from {} into {} for the import, and removed afterwards",
-            plan.backup_storage, plan.target_storage
+            "  files are copied from {} into {}{} for the import, and removed afterwards",
+            plan.backup_storage,
+            plan.target_storage,
+            if plan.staging_server_side {
+                " inside the object store (server-side: no bytes through this tool)"
+            } else {
+                ""
+            }
         );
     } else {
         println!("  Milvus imports straight from {}", plan.backup_storage);

@@ -314,12 +314,15 @@ fn split_override(raw: &str) -> crate::Result<(&str, Vec<&str>, &str)> {
 }
 
 /// Every key name used in the file, for deciding whether text can be shown.
-const KNOWN_KEYS: [&str; 20] = [
+const KNOWN_KEYS: [&str; 23] = [
     "milvus",
     "backup",
     "clusters",
     "storage",
     "parallelism",
+    "milvus_parallelism",
+    "max_bytes_per_second",
+    "server_side_copy",
     "address",
     "user",
     "password",
@@ -514,6 +517,19 @@ fn finish(config: &mut Config, table: &DeTable<'_>, sources: &Sources<'_>) -> cr
         return Err(fail(
             &["backup", "parallelism"],
             "`backup.parallelism` is 0: it must be at least 1 (files copied at once)".to_string(),
+        ));
+    }
+    if config.backup.milvus_parallelism == 0 {
+        return Err(fail(
+            &["backup", "milvus_parallelism"],
+            "`backup.milvus_parallelism` is 0: it must be at least 1 (Milvus calls at once)"
+                .to_string(),
+        ));
+    }
+    if config.backup.max_bytes_per_second == Some(0) {
+        return Err(fail(
+            &["backup", "max_bytes_per_second"],
+            "`backup.max_bytes_per_second` is 0: give a limit of at least 1, or leave the key out for no limit".to_string(),
         ));
     }
     let storage = &mut config.backup.storage;

@@ -16,6 +16,9 @@ pub const DEFAULT_BACKUP_S3_ROOT: &str = "backup";
 pub const DEFAULT_BACKUP_FS_ROOT: &str = "./backups";
 pub const DEFAULT_MILVUS_FS_ROOT: &str = "/var/lib/milvus/data";
 pub const DEFAULT_PARALLELISM: usize = 8;
+/// Milvus calls (describe, segment lists) made at once: enough to hide round trips across
+/// thousands of collections without loading a small Milvus.
+pub const DEFAULT_MILVUS_PARALLELISM: usize = 4;
 
 /// The whole configuration after the file, overrides and environment were applied.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -129,6 +132,17 @@ pub struct BackupConfig {
     /// How many files are copied at once.
     #[serde(default = "default_parallelism")]
     pub parallelism: usize,
+    /// How many Milvus calls (describe a collection, list its segments) run at once.
+    #[serde(default = "default_milvus_parallelism")]
+    pub milvus_parallelism: usize,
+    /// A bandwidth limit for the bytes the tool itself moves (streamed copies), in bytes a
+    /// second; none by default. `--max-rate` overrides it.
+    #[serde(default)]
+    pub max_bytes_per_second: Option<u64>,
+    /// Copy inside the object store when Milvus's storage and the backup storage are on the
+    /// same S3 endpoint with the same keys (default true). False streams every byte.
+    #[serde(default = "default_true")]
+    pub server_side_copy: bool,
 }
 
 impl Default for BackupConfig {
@@ -136,6 +150,9 @@ impl Default for BackupConfig {
         BackupConfig {
             storage: default_backup_storage(),
             parallelism: DEFAULT_PARALLELISM,
+            milvus_parallelism: DEFAULT_MILVUS_PARALLELISM,
+            max_bytes_per_second: None,
+            server_side_copy: true,
         }
     }
 }
@@ -179,6 +196,14 @@ fn default_address() -> String {
 
 fn default_parallelism() -> usize {
     DEFAULT_PARALLELISM
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_milvus_parallelism() -> usize {
+    DEFAULT_MILVUS_PARALLELISM
 }
 
 fn default_milvus_storage() -> StorageConfig {

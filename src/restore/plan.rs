@@ -19,6 +19,8 @@ pub struct RestoreOptions {
     pub parallelism: usize,
     /// Restore without the pre-restore check of the backup's files (existence and size).
     pub skip_verify: bool,
+    /// How staging copies are made: server-side where possible, the bandwidth limit.
+    pub copy: crate::storage::CopySettings,
 }
 
 /// One collection to restore.
@@ -59,6 +61,9 @@ pub struct RestorePlan {
     pub compat: Cell,
     /// Files must first be copied into the target's storage (the backup is elsewhere).
     pub staging: bool,
+    /// That copy runs inside the object store (same S3 endpoint and keys): no bytes move
+    /// through the tool.
+    pub staging_server_side: bool,
     pub target_storage: String,
     pub backup_storage: String,
     pub warnings: Vec<String>,
@@ -292,6 +297,9 @@ pub async fn plan_restore_checked(
         target_version: client.server_version().to_string(),
         compat,
         staging,
+        staging_server_side: staging
+            && opts.copy.server_side
+            && milvus.can_copy_server_side_from(backups),
         target_storage: milvus.label(),
         backup_storage: backups.label(),
         warnings,
@@ -315,6 +323,7 @@ mod tests {
             target_version: "v2.3.5".into(),
             compat: Matrix::load().verdict("2.3", "2.3"),
             staging: false,
+            staging_server_side: false,
             target_storage: String::new(),
             backup_storage: String::new(),
             warnings: vec![],

@@ -264,13 +264,15 @@ async fn restore_one(
         progress.phase(Phase::Staging);
         let keys = collection_keys(&plan.backup.name, src);
         futures::stream::iter(keys)
-            .map(|(key, _size)| async move {
+            .map(|(key, size)| async move {
                 check_cancel(cancel)?;
                 copy_file(
                     backups,
                     &key,
                     milvus,
                     &staged_key(staging, &plan.backup.name, &key),
+                    Some(size),
+                    &opts.copy,
                     |n| progress.add_bytes(index, n),
                 )
                 .await?;

@@ -6,10 +6,14 @@
 mod conditional;
 mod copy;
 mod open;
+mod s3_direct;
+mod throttle;
 
 pub use conditional::Tagged;
-pub use copy::{CopiedFile, copy_file};
+pub use copy::{CopiedFile, CopyMethod, CopySettings, copy_file};
 pub use open::Role;
+pub use s3_direct::MAX_SINGLE_COPY;
+pub use throttle::{Throttle, parse_rate};
 
 use crate::{Error, Result};
 use futures::TryStreamExt;
@@ -41,6 +45,8 @@ pub struct ObjectInfo {
 pub struct Store {
     op: Option<Operator>,
     location: Location,
+    /// Signed requests opendal does not make (server-side copies); S3 with static keys only.
+    direct: Option<s3_direct::S3Direct>,
 }
 
 impl Store {
@@ -57,6 +63,15 @@ impl Store {
                 bucket,
                 root,
             } => format!("s3://{bucket}/{root} at {endpoint}"),
+        }
+    }
+
+    /// Whether a copy from `src` into this store can run inside the object store (CopyObject):
+    /// both are S3 buckets of the same endpoint, reached with the same static keys.
+    pub fn can_copy_server_side_from(&self, src: &Store) -> bool {
+        match (&self.direct, &src.direct) {
+            (Some(dst), Some(src)) => dst.same_account(src),
+            _ => false,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Building a [`Store`] from the configuration.
 
+use super::s3_direct::S3Direct;
 use super::{Location, Store, join_key};
 use crate::config::{
     DEFAULT_BACKUP_FS_ROOT, DEFAULT_BACKUP_S3_ROOT, DEFAULT_MILVUS_FS_ROOT, Provider, StorageConfig,
@@ -85,6 +86,7 @@ fn open_fs(cfg: &StorageConfig, role: Role) -> Result<Store> {
     Ok(Store {
         op,
         location: Location::Fs { root },
+        direct: None,
     })
 }
 
@@ -119,16 +121,17 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
         (None, Role::Backup) => DEFAULT_BACKUP_S3_ROOT.to_string(),
         (None, Role::Milvus) => String::new(),
     };
+    let region = cfg
+        .region
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .unwrap_or("us-east-1");
     let mut builder = opendal::services::S3::default()
         .bucket(&bucket)
         .endpoint(&endpoint)
-        .region(
-            cfg.region
-                .as_deref()
-                .filter(|r| !r.is_empty())
-                .unwrap_or("us-east-1"),
-        )
+        .region(region)
         .root(&format!("/{}", join_key(&root, "")));
+    let mut direct = None;
     match (&cfg.access_key_id, &cfg.secret_access_key) {
         (Some(id), Some(secret)) if !id.is_empty() => {
             builder = builder
@@ -136,6 +139,13 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
                 .secret_access_key(secret.expose())
                 .disable_config_load()
                 .disable_ec2_metadata();
+            let client = match &cfg.ca_cert {
+                Some(ca) => http_client_with_ca(ca, role)?,
+                None => reqwest::Client::new(),
+            };
+            direct = Some(S3Direct::new(
+                &endpoint, region, &bucket, id, secret, client,
+            ));
         }
         (Some(_), None) | (None, Some(_)) => {
             return Err(Error::Config {
@@ -188,6 +198,7 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
             bucket,
             root,
         },
+        direct,
     })
 }
 

@@ -76,9 +76,17 @@ async fn copy_streams_content_and_checksum() {
     );
 
     let seen = std::sync::atomic::AtomicU64::new(0);
-    let copied = copy_file(&src, &files[0].key, &dst, "b/x/9", |n| {
-        seen.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-    })
+    let copied = copy_file(
+        &src,
+        &files[0].key,
+        &dst,
+        "b/x/9",
+        None,
+        &CopySettings::default(),
+        |n| {
+            seen.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        },
+    )
     .await
     .unwrap();
     assert_eq!(copied.size, content.len() as u64);

@@ -12,7 +12,7 @@ use milvus_backup_tui::inventory;
 use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest};
 use milvus_backup_tui::milvus::MilvusClient;
 use milvus_backup_tui::restore::{RestoreOptions, plan_restore};
-use milvus_backup_tui::storage::{Role, Store};
+use milvus_backup_tui::storage::{CopySettings, Role, Store};
 use milvus_backup_tui::{Error, Result};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -263,7 +263,9 @@ impl Executor {
                 name,
                 filter,
                 parallelism: self.config.backup.parallelism,
+                milvus_parallelism: self.config.backup.milvus_parallelism,
                 resume: false,
+                copy: CopySettings::from_config(&self.config.backup, None),
             },
         }))
     }
@@ -291,6 +293,7 @@ impl Executor {
                 load: spec.load,
                 parallelism: self.config.backup.parallelism,
                 skip_verify: false,
+                copy: CopySettings::from_config(&self.config.backup, None),
             },
         ))
     }

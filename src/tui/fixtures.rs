@@ -292,6 +292,7 @@ pub fn plan() -> RestorePlan {
         target_version: "v2.3.5".into(),
         compat: matrix.verdict("2.3", "2.3"),
         staging: true,
+        staging_server_side: false,
         target_storage: "/var/lib/milvus/data".into(),
         backup_storage: "/srv/backups".into(),
         warnings: vec![],

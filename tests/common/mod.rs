@@ -43,9 +43,9 @@ pub fn server(name: &str) -> Server {
                 "provider = \"s3\"\nbucket = \"{}\"\nroot = \"{}\"\nendpoint = \"{}\"\nregion = \"us-east-1\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
                 env(&format!("MBT_{name}_BUCKET")),
                 env(&format!("MBT_{name}_ROOTPATH")),
-                env("MBT_S3_ENDPOINT"),
-                env("MBT_S3_ACCESS_KEY"),
-                env("MBT_S3_SECRET_KEY"),
+                env(&format!("MBT_{name}_S3_ENDPOINT")),
+                env(&format!("MBT_{name}_S3_ACCESS_KEY")),
+                env(&format!("MBT_{name}_S3_SECRET_KEY")),
             ),
             None,
         )
@@ -65,6 +65,9 @@ pub enum BackupAt {
     LocalDir,
     /// A prefix in the sandbox's backup bucket (not Milvus's bucket).
     S3Bucket,
+    /// A prefix in the backup bucket of the sandbox's Garage (the production S3 store; the
+    /// same endpoint and key as `M235_GARAGE`'s storage, so copies run server-side).
+    GarageBucket,
 }
 
 /// A configuration file and the binary, for one test.
@@ -89,6 +92,14 @@ impl Tool {
                 env("MBT_S3_ENDPOINT"),
                 env("MBT_S3_ACCESS_KEY"),
                 env("MBT_S3_SECRET_KEY"),
+            ),
+            BackupAt::GarageBucket => format!(
+                "provider = \"s3\"\nbucket = \"{}\"\nroot = \"{}\"\nendpoint = \"{}\"\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
+                env("MBT_GARAGE_BACKUP_BUCKET"),
+                unique("bk"),
+                env("MBT_GARAGE_ENDPOINT"),
+                env("MBT_GARAGE_ACCESS_KEY"),
+                env("MBT_GARAGE_SECRET_KEY"),
             ),
         };
         let mut text = format!(
@@ -256,4 +267,66 @@ pub fn dir_is_empty_or_missing(p: &Path) -> bool {
     std::fs::read_dir(p)
         .map(|mut d| d.next().is_none())
         .unwrap_or(true)
+}
+
+/// The S3 storage of server `NAME` as the tool opens it (MBT_<NAME>_BUCKET, _ROOTPATH, _S3_*).
+pub fn milvus_s3_storage(name: &str) -> milvus_backup_tui::storage::Store {
+    use milvus_backup_tui::config::{Provider, StorageConfig};
+    use milvus_backup_tui::secret::Secret;
+    let cfg = StorageConfig {
+        provider: Provider::S3,
+        root: Some(env(&format!("MBT_{name}_ROOTPATH"))),
+        bucket: Some(env(&format!("MBT_{name}_BUCKET"))),
+        endpoint: Some(env(&format!("MBT_{name}_S3_ENDPOINT"))),
+        region: Some("us-east-1".into()),
+        access_key_id: Some(Secret::new(env(&format!("MBT_{name}_S3_ACCESS_KEY")))),
+        secret_access_key: Some(Secret::new(env(&format!("MBT_{name}_S3_SECRET_KEY")))),
+        ca_cert: None,
+    };
+    milvus_backup_tui::storage::Store::open(&cfg, milvus_backup_tui::storage::Role::Milvus)
+        .expect("open the Milvus storage")
+}
+
+/// Milvus `m` on S3 -> a backup in another bucket (`tool`'s) -> restored with a suffix (staged
+/// into Milvus's bucket), compared row by row; no staging file is left. Returns what `create`
+/// printed.
+pub fn s3_roundtrip(m: &Server, tool: &Tool) -> String {
+    let db = unique("db");
+    let rich = seed(m, &db, "rich", "rich");
+    seed(m, &db, "vb", "varchar_binary");
+    let backup = unique("b");
+    let created = tool.ok(&[
+        "-q",
+        "create",
+        "-n",
+        &backup,
+        "--filter",
+        &format!("{db}.*"),
+    ]);
+    let list = tool.json(&["list", "--json"]);
+    assert!(list.to_string().contains(&backup), "{list}");
+    // The recorded checksums hold: a full read of every file agrees with them.
+    tool.ok(&["verify", "-n", &backup]);
+
+    let plan = tool.ok(&["restore", "-n", &backup, "-s", "_r", "--dry-run"]);
+    assert!(
+        plan.contains("copied from"),
+        "a backup in another bucket must be staged: {plan}"
+    );
+    tool.ok(&["-q", "restore", "-n", &backup, "-s", "_r"]);
+    let rich_dst = dump(m, &db, "rich_r");
+    let what = format!("rich on {}", m.name);
+    assert_same_rows(&dump(m, &db, "rich"), &rich_dst, &what);
+    assert_absent(&rich_dst, "pk", &rich["deleted_pks"], &what);
+    assert_same_rows(
+        &dump(m, &db, "vb"),
+        &dump(m, &db, "vb_r"),
+        &format!("varchar_binary on {}", m.name),
+    );
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let left = rt
+        .block_on(milvus_s3_storage(&m.name).list_files("mbt_staging"))
+        .expect("list the staging prefix");
+    assert!(left.is_empty(), "staging files left behind: {left:?}");
+    created
 }

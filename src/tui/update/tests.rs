@@ -468,6 +468,7 @@ fn job_progress_and_completion_update_the_jobs_screen() {
                     bytes: 2048,
                     rows: 4200,
                     reused_files: 0,
+                    server_side_files: 0,
                     warnings: vec![],
                 },
             ))),
