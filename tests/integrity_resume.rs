@@ -256,3 +256,89 @@ fn integrity_lock_removed_by_hand_stops_the_first_create_before_its_metadata() {
     tool.ok(&["-q", "restore", "-n", &name, "-s", "_r"]);
     assert_same_rows(&dump(&m, &db, "small"), &dump(&m, &db, "small_r"), "small");
 }
+
+/// One collection's copy fails (its files vanish from Milvus's storage after the listing): the
+/// run names that collection, keeps what it copied of the others, and `--resume` (once the
+/// files are back) copies only the failed collection's files.
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn integrity_one_failing_collection_is_named_and_resume_redoes_only_it() {
+    let m = server("M235_LOCAL");
+    let tool = Tool::new(&m, BackupAt::LocalDir, &[]);
+    let db = unique("db");
+    seed(&m, &db, "rich", "rich");
+    seed(&m, &db, "vb", "varchar_binary");
+    let vb_id = py(&[
+        "describe",
+        "--addr",
+        &m.addr,
+        "--db",
+        &db,
+        "--collection",
+        "vb",
+    ])["collection_id"]
+        .as_i64()
+        .expect("collection_id");
+    let root = m.root.clone().expect("local storage");
+    let vb_dir = root.join("insert_log").join(vb_id.to_string());
+    let hidden = root.join(format!("hidden_{vb_id}"));
+    let name = unique("b");
+    let filter = format!("{db}.*");
+
+    // One file at a time, paused after the first (one of rich's: plan order is by name).
+    let mut run = Running::start(
+        &tool,
+        &[
+            "-q",
+            "--set",
+            "backup.parallelism=1",
+            "create",
+            "-n",
+            &name,
+            "--filter",
+            &filter,
+        ],
+        &[
+            ("MBT_TEST_PAUSE_AFTER_FILES", "1"),
+            ("MBT_TEST_PAUSE_SECS", "6"),
+        ],
+    );
+    run.wait_for("MBT_TEST_PAUSED after 1 file(s)", PAUSE);
+    std::fs::rename(&vb_dir, &hidden).unwrap();
+    let (ok, said, _) = run.finish(PAUSE);
+    std::fs::rename(&hidden, &vb_dir).unwrap();
+    assert!(!ok, "the run must fail: {said}");
+    assert!(
+        said.contains("the copy failed for 1 of 2 collection(s)")
+            && said.contains(&format!("{db}.vb")),
+        "the failing collection is named: {said}"
+    );
+    assert!(!said.contains(&format!("{db}.rich (first")), "{said}");
+    assert!(said.contains("--resume"), "{said}");
+    assert_eq!(state_of(&tool, &name), "incomplete");
+
+    let out = tool.ok(&["-q", "create", "-n", &name, "--resume", "--filter", &filter]);
+    let rich_files = files_below(&tool.backup_root.join(&name).join("binlogs"))
+        .iter()
+        .filter(|p| {
+            let s = p.display().to_string();
+            !s.contains(&format!("/{vb_id}/"))
+        })
+        .count();
+    assert!(
+        out.contains(&format!(
+            "resumed: {rich_files} file(s) were already copied"
+        )),
+        "every file of rich is reused, only vb's are copied: {out}"
+    );
+    assert!(!out.contains("; 0 copied now"), "{out}");
+    let v = tool.ok(&["verify", "-n", &name]);
+    assert!(v.contains("verified (size and CRC-32C)"), "{v}");
+    tool.ok(&["-q", "restore", "-n", &name, "-s", "_r"]);
+    assert_same_rows(&dump(&m, &db, "rich"), &dump(&m, &db, "rich_r"), "rich");
+    assert_same_rows(
+        &dump(&m, &db, "vb"),
+        &dump(&m, &db, "vb_r"),
+        "varchar_binary",
+    );
+}

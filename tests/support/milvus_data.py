@@ -444,6 +444,7 @@ def cmd_describe(args):
     s = coll.schema
     out = {
         "collection": coll.name,
+        "collection_id": coll.describe().get("collection_id"),
         "schema": s.to_dict(),
         "partitions": [p.name for p in coll.partitions],
         "indexes": [{"field": i.field_name, "params": i.params} for i in coll.indexes],
