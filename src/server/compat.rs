@@ -110,8 +110,9 @@ async fn backup_reply(st: &AppState, rid: &str, name: &str) -> Result<Response, 
     let store = engine::backup_store(&st.config)?;
     match format::read_backup_state(&store, name).await? {
         BackupState::Complete(info) => Ok(ok(rid, "success", backup_data(&info, job.as_ref()))),
-        state => match job {
-            // The job that should have made it failed: that is the answer.
+        state => match job.filter(|j| j.state != State::Succeeded) {
+            // The job that should have made it failed: that is the answer. (A job that
+            // succeeded and a backup that is gone: it was deleted since.)
             Some(j) => Ok(ok(rid, "backup failed", job_brief(&j))),
             None if matches!(state, BackupState::Incomplete) => Ok(ok(
                 rid,

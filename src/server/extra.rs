@@ -84,17 +84,18 @@ enum Stage {
 }
 
 /// Server-sent events: `progress` (the structured progress) as it changes, then one `result`
-/// (the job's final record), then the stream ends.
+/// (the job's final record), then the stream ends. A finished job's stream is its result alone.
 pub async fn events(
     Ext(st): St,
     Path(id): Path<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    if st.registry.get(&id).is_none() {
+    let Some(record) = st.registry.get(&id) else {
         return Err(ApiError::not_found(format!("no job with id '{id}'")));
-    }
+    };
+    // A finished job's stream is its result alone (its record holds its last progress).
     let stage = match st.registry.watch(&id) {
-        Some(watch) => Stage::Progress { watch, first: true },
-        None => Stage::Result,
+        Some(watch) if !record.state.is_final() => Stage::Progress { watch, first: true },
+        _ => Stage::Result,
     };
     let stream = futures::stream::unfold((stage, st, id), |(stage, st, id)| async move {
         match stage {
