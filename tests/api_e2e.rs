@@ -512,3 +512,50 @@ fn api_restart_keeps_finished_jobs_and_reports_killed_ones_interrupted() {
         .unwrap_or(json!(null));
     assert_eq!(entry["state"], "incomplete", "{listed}");
 }
+
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn api_https_with_the_configured_certificate() {
+    let m = server("M235_LOCAL");
+    let tool = tool_with_state(&m);
+    let tls = PathBuf::from(std::env::var("MBT_TLS_DIR").expect("MBT_TLS_DIR"));
+    let mut text = std::fs::read_to_string(&tool.config).unwrap();
+    text.push_str(&format!(
+        "tls_cert = \"{}\"\ntls_key = \"{}\"\n",
+        tls.join("server.pem").display(),
+        tls.join("server.key").display()
+    ));
+    std::fs::write(&tool.config, text).unwrap();
+    let (server, _) = start(&tool, &[]);
+    assert!(server.base.starts_with("https://"), "{}", server.base);
+    let ca = PathBuf::from(std::env::var("MBT_TLS_CA").expect("MBT_TLS_CA"));
+    let c = Client::with_ca(&server.base, Some(TOKEN), &ca);
+    let (status, hello) = c.get("/api/v1/hello");
+    assert_eq!(status, 200, "{hello}");
+    let (status, listed) = c.get("/api/v1/list");
+    assert_eq!(status, 200, "{listed}");
+    // The token is still required over TLS.
+    let anon = Client::with_ca(&server.base, None, &ca);
+    assert_eq!(anon.get("/api/v1/list").0, 401);
+    // A client that does not trust the CA, and plain HTTP, get no answer.
+    let other = PathBuf::from(std::env::var("MBT_TLS_OTHER_CA").expect("MBT_TLS_OTHER_CA"));
+    let stranger = Client::with_ca(&server.base, Some(TOKEN), &other);
+    assert!(stranger.get_error("/api/v1/hello").is_some());
+    let plain = Client::new(&server.base.replace("https://", "http://"), Some(TOKEN));
+    assert!(plain.get_error("/api/v1/hello").is_some());
+
+    // Only one of the two files: refused at start.
+    let mut text = std::fs::read_to_string(&tool.config).unwrap();
+    text = text
+        .lines()
+        .filter(|l| !l.starts_with("tls_key"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&tool.config, text).unwrap();
+    let out = tool.fails(&[
+        "serve",
+        "--listen",
+        &format!("127.0.0.1:{}", api::free_port()),
+    ]);
+    assert!(out.contains("both tls_cert and tls_key"), "{out}");
+}

@@ -13,6 +13,7 @@ mod record;
 mod registry;
 mod reply;
 mod requests;
+mod tls;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -93,13 +94,9 @@ fn state_dir(config: &Config) -> Result<PathBuf> {
 pub async fn serve(opts: ServeOptions) -> Result<()> {
     let token = opts.config.server.token.clone().filter(|t| !t.is_empty());
     auth::check_exposure(opts.listen, token.as_ref())?;
-    if opts.config.server.tls_cert.is_some() || opts.config.server.tls_key.is_some() {
-        return Err(Error::invalid(
-            "[server] tls_cert/tls_key are set but this build does not serve HTTPS yet: \
-             remove them and put a TLS proxy in front (docs/api.md)",
-        ));
-    }
     opts.config.cluster(opts.cluster.as_deref())?;
+    // Everything that can be wrong in the settings is found before a job record is touched.
+    let tls = tls::load(&opts.config.server).await?;
     let dir = state_dir(&opts.config)?;
     let records = RecordDir::open(&dir).map_err(|e| {
         Error::invalid(format!(
@@ -107,6 +104,10 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
             dir.display()
         ))
     })?;
+    let listener = std::net::TcpListener::bind(opts.listen)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", opts.listen)))?;
+    let addr = listener.local_addr().unwrap_or(opts.listen);
     let registry = Registry::start(records, tokio::runtime::Handle::current());
     let state = Arc::new(AppState {
         config: opts.config,
@@ -114,17 +115,14 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         registry: registry.clone(),
         token,
     });
-    let listener = tokio::net::TcpListener::bind(opts.listen)
-        .await
-        .map_err(|e| Error::invalid(format!("cannot listen on {}: {e}", opts.listen)))?;
-    let addr = listener.local_addr().unwrap_or(opts.listen);
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(
-        "api: listening on http://{addr}, job records in {}",
+        "api: listening on {scheme}://{addr}, job records in {}",
         dir.display()
     );
     // Scripts and tests wait for this line.
     eprintln!(
-        "listening on http://{addr} (token {}; job records in {})",
+        "listening on {scheme}://{addr} (token {}; job records in {})",
         if state.token.is_some() {
             "required"
         } else {
@@ -133,10 +131,17 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         dir.display()
     );
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop_signal())
-        .await
-        .map_err(|e| Error::invalid(format!("the HTTP server failed: {e}")))?;
+    let served = match tls {
+        None => {
+            let listener = tokio::net::TcpListener::from_std(listener)
+                .map_err(|e| Error::invalid(format!("cannot listen on {addr}: {e}")))?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stop_signal())
+                .await
+        }
+        Some(config) => tls::serve(listener, config, app, stop_signal()).await,
+    };
+    served.map_err(|e| Error::invalid(format!("the HTTP server failed: {e}")))?;
     eprintln!("stopping: cancelling running jobs");
     registry.cancel_all(SHUTDOWN_GRACE).await;
     Ok(())

@@ -49,12 +49,16 @@ impl ApiServer {
                 lines.lock().unwrap().push(line);
             }
         });
-        let s = ApiServer {
+        let mut s = ApiServer {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: String::new(),
             stderr,
         };
-        s.wait_stderr("listening on", Duration::from_secs(60));
+        // "listening on http://127.0.0.1:PORT (...)": https with TLS.
+        let line = s.wait_stderr("listening on", Duration::from_secs(60));
+        let url = line.split_whitespace().nth(2).expect("listening URL");
+        assert!(url.ends_with(&format!("127.0.0.1:{port}")), "{line}");
+        s.base = url.to_string();
         s
     }
 
@@ -111,15 +115,41 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, token: Option<&str>) -> Client {
+        Client::with_http(base, token, reqwest::Client::new())
+    }
+
+    /// A client that trusts only the CA in the PEM file `ca`.
+    pub fn with_ca(base: &str, token: Option<&str>, ca: &std::path::Path) -> Client {
+        let pem = std::fs::read(ca).expect("read CA");
+        let http = reqwest::Client::builder()
+            .tls_built_in_root_certs(false)
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("CA PEM"))
+            .build()
+            .expect("client");
+        Client::with_http(base, token, http)
+    }
+
+    fn with_http(base: &str, token: Option<&str>, http: reqwest::Client) -> Client {
         Client {
             rt: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("runtime"),
-            http: reqwest::Client::new(),
+            http,
             base: base.to_string(),
             token: token.map(str::to_string),
         }
+    }
+
+    /// Sends a GET and returns the transport error, if the request fails below HTTP.
+    pub fn get_error(&self, path: &str) -> Option<String> {
+        let req = self.http.get(format!("{}{path}", self.base));
+        self.rt.block_on(async {
+            match tokio::time::timeout(Duration::from_secs(30), req.send()).await {
+                Ok(sent) => sent.err().map(|e| format!("{e:?}")),
+                Err(_) => Some("no answer within 30 s".to_string()),
+            }
+        })
     }
 
     fn send(&self, method: reqwest::Method, path: &str, body: Option<&str>) -> (u16, Value) {
