@@ -340,6 +340,14 @@ fn api_bad_input_is_refused_and_changes_nothing() {
         "{restored}"
     );
 
+    // The token, right or wrong, is in no log line.
+    let log = std::fs::read_to_string(tool.dir.path().join("serve.log")).unwrap_or_default();
+    assert!(log.contains("wrong token"), "the refusal is logged: {log}");
+    assert!(
+        !log.contains(TOKEN) && !log.contains("nope"),
+        "a token in the log:\n{log}"
+    );
+
     // Beyond loopback without a token, serve refuses to start.
     let out = tool.fails(&[
         "serve",
@@ -467,6 +475,19 @@ fn api_restart_keeps_finished_jobs_and_reports_killed_ones_interrupted() {
     assert_eq!(status, 200, "{v}");
     let killed_id = v["data"]["id"].as_str().unwrap().to_string();
     second.wait_stderr("MBT_TEST_PAUSED", Duration::from_secs(600));
+    // While it runs, its lock refuses a delete of the same backup (nothing deleted).
+    let files_before = files_under(&tool.backup_root.join(&killed_bk));
+    assert!(!files_before.is_empty());
+    let (status, v) = c.delete(&format!("/api/v1/delete?backup_name={killed_bk}"));
+    assert_eq!(status, 409, "{v}");
+    assert!(
+        v["msg"].as_str().unwrap().contains("in use by create"),
+        "{v}"
+    );
+    assert_eq!(
+        files_under(&tool.backup_root.join(&killed_bk)),
+        files_before
+    );
     second.kill9();
 
     let (_third, c) = start(&tool, &[]);
@@ -558,4 +579,39 @@ fn api_https_with_the_configured_certificate() {
         &format!("127.0.0.1:{}", api::free_port()),
     ]);
     assert!(out.contains("both tls_cert and tls_key"), "{out}");
+}
+
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn api_refuses_an_incompatible_version_pair_and_changes_nothing() {
+    // A backup of Milvus 2.3.5, and a server whose Milvus is 2.2.16 over the same backups.
+    let m235 = server("M235_LOCAL");
+    let m2216 = server("M2216");
+    let source = Tool::new(&m235, BackupAt::LocalDir, &[]);
+    let a = unique("apiver");
+    seed(&m235, "default", &a, "small");
+    let backup = unique("apiverbk");
+    source.ok(&["-q", "create", "-n", &backup, "--filter", &a]);
+    let tool = tool_with_state(&m2216);
+    let text = std::fs::read_to_string(&tool.config).unwrap().replace(
+        &tool.backup_root.display().to_string(),
+        &source.backup_root.display().to_string(),
+    );
+    std::fs::write(&tool.config, text).unwrap();
+    let (_server, c) = start(&tool, &[]);
+    let before = py(&["list", "--addr", &m2216.addr, "--db", "default"]);
+
+    let (status, v) = c.post(
+        "/api/v1/restore",
+        &format!(r#"{{"backup_name":"{backup}","async":true}}"#),
+    );
+    assert_eq!(status, 409, "{v}");
+    let msg = v["msg"].as_str().unwrap();
+    assert!(msg.contains("is not supported"), "{msg}");
+    assert!(msg.contains("2.3") && msg.contains("2.2"), "{msg}");
+    assert_eq!(c.get("/api/v1/jobs").1["data"], json!([]));
+    assert_eq!(
+        py(&["list", "--addr", &m2216.addr, "--db", "default"]),
+        before
+    );
 }

@@ -2,7 +2,7 @@
 //! loopback without one.
 
 use super::AppState;
-use super::reply::ApiError;
+use super::reply::{ApiError, request_id};
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
@@ -44,11 +44,13 @@ pub async fn require_token(State(st): State<Arc<AppState>>, req: Request, next: 
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim);
+    let rid = request_id(req.headers(), None);
     match given {
         None => ApiError::unauthorized(
             "missing bearer token: send the header `Authorization: Bearer <token>` with the \
              server's token ([server] token or MBT_SERVER_TOKEN); nothing was done",
         )
+        .with_request_id(&rid)
         .into_response(),
         Some(g) if !same(g.as_bytes(), token.expose().as_bytes()) => {
             tracing::warn!(
@@ -56,7 +58,9 @@ pub async fn require_token(State(st): State<Arc<AppState>>, req: Request, next: 
                 req.method(),
                 req.uri().path()
             );
-            ApiError::unauthorized("wrong bearer token; nothing was done").into_response()
+            ApiError::unauthorized("wrong bearer token; nothing was done")
+                .with_request_id(&rid)
+                .into_response()
         }
         Some(_) => next.run(req).await,
     }
