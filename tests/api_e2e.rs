@@ -71,6 +71,40 @@ fn api_async_create_and_restore_with_milvus_backup_bodies() {
     seed(&m, db, &b, "small");
     let (_server, c) = start(&tool, &[]);
 
+    // check: Milvus answers, both storages open.
+    let (status, checked) = c.get("/api/v1/check");
+    assert_eq!(status, 200, "{checked}");
+    assert!(
+        checked["data"]["milvus_version"]
+            .as_str()
+            .unwrap()
+            .contains("2.3.5"),
+        "{checked}"
+    );
+    // The OpenAPI document names every route.
+    let (status, doc) = c.get("/api/v1/openapi.json");
+    assert_eq!(status, 200);
+    for route in [
+        "create",
+        "list",
+        "get_backup",
+        "delete",
+        "restore",
+        "get_restore",
+        "check",
+        "hello",
+        "jobs",
+        "jobs/{id}",
+        "jobs/{id}/cancel",
+        "jobs/{id}/events",
+        "verify",
+    ] {
+        assert!(
+            doc["paths"].get(format!("/api/v1/{route}")).is_some(),
+            "{route} not in the document"
+        );
+    }
+
     // hello needs no token.
     let (status, hello) = Client::new(&c.base, None).get("/api/v1/hello");
     assert_eq!(status, 200);
@@ -92,6 +126,12 @@ fn api_async_create_and_restore_with_milvus_backup_bodies() {
     );
     let job_id = created["data"]["id"].as_str().expect("job id").to_string();
     assert_eq!(created["data"]["name"], backup.as_str());
+    // The same name again while it runs (or once it exists): refused.
+    let (status, again) = c.post(
+        "/api/v1/create",
+        &format!(r#"{{"backup_name": "{backup}", "async": true}}"#),
+    );
+    assert_eq!(status, 409, "{again}");
 
     // The event stream of the running create: progress events, then the result, then the end.
     let events = c.events(

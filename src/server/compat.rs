@@ -48,6 +48,16 @@ pub async fn create(Ext(st): St, headers: HeaderMap, bytes: Bytes) -> Result<Res
     let rid = request_id(&headers, Some(&body.raw()));
     let run = async {
         let c = requests::create(&body)?;
+        if let Some(j) = st
+            .registry
+            .latest_for(Kind::Backup, &c.name)
+            .filter(|j| j.state == State::Running)
+        {
+            return Err(ApiError::conflict(format!(
+                "backup '{}' is being created by job {}: wait for it (get_backup) or cancel it",
+                c.name, j.id
+            )));
+        }
         let store = engine::backup_store(&st.config)?;
         match format::read_backup_state(&store, &c.name).await? {
             BackupState::Missing => {}
