@@ -299,3 +299,97 @@ impl Registry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use milvus_backup_tui::jobs::{JobFailure, JobKind};
+    use std::time::Duration;
+
+    fn summary() -> CreateSummary {
+        CreateSummary {
+            name: "b".into(),
+            collections: 1,
+            segments: 2,
+            files: 3,
+            bytes: 4,
+            rows: 5,
+            reused_files: 0,
+            warnings: vec![],
+        }
+    }
+
+    /// A registry over a fake job that ends when told (`go`) or cancelled.
+    async fn with_job(
+        dir: &std::path::Path,
+    ) -> (Arc<Registry>, JobRecord, tokio::sync::oneshot::Sender<()>) {
+        let reg = Registry::start(RecordDir::open(dir).unwrap(), Handle::current());
+        let (go, wait) = tokio::sync::oneshot::channel::<()>();
+        let rec = reg.spawn(Kind::Backup, "b".into(), json!({"backup_name": "b"}), |r| {
+            r.spawn(
+                JobKind::Backup { name: "b".into() },
+                |p, cancel| async move {
+                    p.update(|p| {
+                        p.files = milvus_backup_tui::progress::Count { done: 1, total: 2 }
+                    });
+                    tokio::select! {
+                        _ = wait => Ok(JobOutput::Backup(summary())),
+                        _ = cancel.cancelled() => Err(JobFailure::from_error(
+                            &milvus_backup_tui::Error::Cancelled,
+                            true,
+                        )),
+                    }
+                },
+            )
+        });
+        (reg, rec, go)
+    }
+
+    #[tokio::test]
+    async fn a_job_is_running_then_succeeded_and_saved_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (reg, rec, go) = with_job(dir.path()).await;
+        assert_eq!(rec.state, State::Running);
+        let mut watch = reg.watch(&rec.id).unwrap();
+        watch.wait_for(|p| p.files.done == 1).await.unwrap();
+        let live = reg.get(&rec.id).unwrap();
+        assert_eq!(live.progress.as_ref().unwrap()["files"]["done"], 1);
+        assert_eq!(live.percent(), 50);
+        go.send(()).unwrap();
+        let done = tokio::time::timeout(Duration::from_secs(10), reg.wait(&rec.id))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(done.state, State::Succeeded);
+        assert_eq!(done.percent(), 100);
+        assert_eq!(done.result.as_ref().unwrap()["rows"], 5);
+        assert!(
+            reg.cancel(&rec.id).is_err(),
+            "a finished job cannot be cancelled"
+        );
+        // A new registry over the same directory reads it back as it was.
+        let again = RecordDir::open(dir.path()).unwrap().load();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].state, State::Succeeded);
+    }
+
+    #[tokio::test]
+    async fn cancel_ends_the_job_as_cancelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let (reg, rec, _go) = with_job(dir.path()).await;
+        assert!(reg.cancel("no_such_job").is_err());
+        reg.cancel(&rec.id).unwrap();
+        let done = tokio::time::timeout(Duration::from_secs(10), reg.wait(&rec.id))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(done.state, State::Cancelled);
+        assert_eq!(done.state.code(), 3);
+        assert_eq!(done.error.as_deref(), Some("cancelled"));
+        assert_eq!(reg.list().len(), 1);
+        assert_eq!(
+            reg.latest_for(Kind::Backup, "b").map(|r| r.id),
+            Some(rec.id)
+        );
+    }
+}
