@@ -655,3 +655,48 @@ fn api_refuses_an_incompatible_version_pair_and_changes_nothing() {
         before
     );
 }
+
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn api_sigterm_cancels_a_running_restore_and_records_it() {
+    let m = server("M235_S3");
+    let tool = tool_with_state(&m);
+    let db = "default";
+    let a = unique("apiterm");
+    seed(&m, db, &a, "small");
+    let backup = unique("apitermbk");
+    tool.ok(&["-q", "create", "-n", &backup, "--filter", &a]);
+    let (mut server, c) = start(
+        &tool,
+        &[
+            ("MBT_TEST_PAUSE_AFTER_IMPORTS", "1"),
+            ("MBT_TEST_PAUSE_SECS", "5"),
+        ],
+    );
+    let (status, v) = c.post(
+        "/api/v1/restore",
+        &format!(r#"{{"backup_name":"{backup}","collection_suffix":"_tm","async":true}}"#),
+    );
+    assert_eq!(status, 200, "{v}");
+    let id = v["data"]["id"].as_str().unwrap().to_string();
+    server.wait_stderr("MBT_TEST_PAUSED", Duration::from_secs(600));
+    server.stop();
+    assert!(
+        server
+            .stderr
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("cancelling running jobs")),
+        "serve did not say it cancels its jobs"
+    );
+
+    // After a restart the job is recorded as cancelled (it ended before the server), not
+    // interrupted.
+    let (_again, c) = start(&tool, &[]);
+    let (_, job) = c.get(&format!("/api/v1/jobs/{id}"));
+    assert_eq!(job["data"]["state"], "cancelled", "{job}");
+    let (_, r) = c.get(&format!("/api/v1/get_restore?id={id}"));
+    assert_eq!(state_code(&r["data"]), 3, "{r}");
+    drop_collection(&m, db, &format!("{a}_tm"));
+}
