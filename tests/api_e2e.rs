@@ -166,6 +166,11 @@ fn api_async_create_and_restore_with_milvus_backup_bodies() {
     assert_eq!(state_code(&info), 2, "{info}");
     assert_eq!(info["progress"], 100);
     assert_eq!(info["id"], job_id.as_str());
+    // The same by milvus-backup's `backup_id`, the id the create returned.
+    let (status, by_id) = c.get(&format!("/api/v1/get_backup?backup_id={job_id}"));
+    assert_eq!(status, 200, "{by_id}");
+    assert_eq!(by_id["data"]["name"], backup.as_str());
+    assert_eq!(c.get("/api/v1/get_backup?backup_id=backup_none").0, 404);
     let colls: Vec<&str> = info["collection_backups"]
         .as_array()
         .unwrap()

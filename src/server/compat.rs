@@ -104,7 +104,15 @@ pub async fn create(Ext(st): St, headers: HeaderMap, bytes: Bytes) -> Result<Res
 pub async fn get_backup(Ext(st): St, headers: HeaderMap, q: Params) -> Result<Response, ApiError> {
     let rid = request_id(&headers, None);
     let run = async {
-        let name = name_param(&q)?;
+        // `backup_id` (milvus-backup's): the id the create returned, i.e. the job's.
+        let by_id = q.get("backup_id").filter(|id| !id.is_empty());
+        let name = match by_id {
+            Some(id) if !q.contains_key("backup_name") => match st.registry.get(id) {
+                Some(j) if j.kind == Kind::Backup => j.backup_name,
+                _ => return Err(ApiError::not_found(format!("no backup with id '{id}'"))),
+            },
+            _ => name_param(&q)?,
+        };
         backup_reply(&st, &rid, &name).await
     };
     run.await.map_err(|e: ApiError| e.with_request_id(&rid))
