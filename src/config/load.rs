@@ -36,7 +36,6 @@ const SECRET_KEYS: [&str; 4] = ["password", "access_key_id", "secret_access_key"
 
 /// Environment variables that supply secrets, and the key each one sets.
 pub const ENV_SECRETS: [(&str, &[&str]); 6] = [
-    ("MBT_SERVER_TOKEN", &["server", "token"]),
     ("MILVUS_PASSWORD", &["milvus", "password"]),
     (
         "MILVUS_STORAGE_ACCESS_KEY_ID",
@@ -54,6 +53,7 @@ pub const ENV_SECRETS: [(&str, &[&str]); 6] = [
         "BACKUP_STORAGE_SECRET_ACCESS_KEY",
         &["backup", "storage", "secret_access_key"],
     ),
+    ("MBT_SERVER_TOKEN", &["server", "token"]),
 ];
 
 /// Where to read the configuration from.
