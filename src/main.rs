@@ -2,6 +2,7 @@
 //! the engine library.
 
 mod cli;
+mod server;
 mod tui;
 
 fn main() -> std::process::ExitCode {

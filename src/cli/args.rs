@@ -61,6 +61,20 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Remove the lock of a backup whose operation died (it names the operation that held it).
     Unlock(UnlockArgs),
+    /// Run the HTTP API (milvus-backup's /api/v1 routes, plus jobs and events): docs/api.md.
+    #[command(alias = "server")]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on; beyond loopback a token ([server] token or MBT_SERVER_TOKEN) is
+    /// required.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Port on 127.0.0.1 (milvus-backup's `server -p`); overrides the port of --listen.
+    #[arg(short, long)]
+    pub port: Option<u16>,
 }
 
 #[derive(Args, Debug)]

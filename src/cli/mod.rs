@@ -9,6 +9,7 @@ mod logging;
 mod output;
 mod progress_view;
 mod restore_cmd;
+mod serve_cmd;
 mod store_cmds;
 mod verify_cmd;
 
@@ -58,6 +59,7 @@ pub fn main() -> ExitCode {
                     Command::Restore(a) => restore_cmd::run(&ctx, a).await,
                     Command::Verify(a) => verify_cmd::run(&ctx, a).await,
                     Command::Unlock(a) => verify_cmd::unlock(&ctx, a).await,
+                    Command::Serve(a) => serve_cmd::run(ctx, a).await,
                     Command::Compat(_) => unreachable!("handled above"),
                 }
             }

@@ -32,10 +32,10 @@ pub const BUILT_IN: &str = "built-in defaults";
 const SET_ORIGIN: &str = "--set KEY=VALUE";
 
 /// Keys whose values are never shown, wherever they appear.
-const SECRET_KEYS: [&str; 3] = ["password", "access_key_id", "secret_access_key"];
+const SECRET_KEYS: [&str; 4] = ["password", "access_key_id", "secret_access_key", "token"];
 
 /// Environment variables that supply secrets, and the key each one sets.
-pub const ENV_SECRETS: [(&str, &[&str]); 5] = [
+pub const ENV_SECRETS: [(&str, &[&str]); 6] = [
     ("MILVUS_PASSWORD", &["milvus", "password"]),
     (
         "MILVUS_STORAGE_ACCESS_KEY_ID",
@@ -53,6 +53,7 @@ pub const ENV_SECRETS: [(&str, &[&str]); 5] = [
         "BACKUP_STORAGE_SECRET_ACCESS_KEY",
         &["backup", "storage", "secret_access_key"],
     ),
+    ("MBT_SERVER_TOKEN", &["server", "token"]),
 ];
 
 /// Where to read the configuration from.

@@ -31,6 +31,9 @@ pub struct Config {
     /// Extra clusters for migrations, picked with `--cluster NAME`.
     #[serde(default)]
     pub clusters: BTreeMap<String, ClusterConfig>,
+    /// The HTTP API (`serve`).
+    #[serde(default)]
+    pub server: ServerConfig,
     /// Where the configuration came from, for messages. Not a key of the file.
     #[serde(skip)]
     pub origin: String,
@@ -155,6 +158,23 @@ impl Default for BackupConfig {
             server_side_copy: true,
         }
     }
+}
+
+/// `[server]`: the HTTP API's token, TLS files and job records.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Bearer token every route but `hello` requires (or `MBT_SERVER_TOKEN`).
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// PEM certificate chain and private key: with both, the API speaks HTTPS.
+    #[serde(default)]
+    pub tls_cert: Option<PathBuf>,
+    #[serde(default)]
+    pub tls_key: Option<PathBuf>,
+    /// Where job records are kept (default: the XDG state directory).
+    #[serde(default)]
+    pub state_dir: Option<PathBuf>,
 }
 
 /// A named extra cluster: `[clusters.NAME.milvus]` and `[clusters.NAME.milvus.storage]`.

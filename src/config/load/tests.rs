@@ -719,3 +719,22 @@ fn example_config_loads() {
     let c = load_text(text, &[], &[]).unwrap_or_else(|e| panic!("{e}"));
     assert!(c.clusters.contains_key("target"));
 }
+
+#[test]
+fn server_token_from_file_or_environment_and_never_shown() {
+    let file = "[server]\ntoken = \"file-token\"\nstate_dir = \"/tmp/st\"\n";
+    let c = load_text(file, &[], &[]).unwrap();
+    let token = c.server.token.as_ref().expect("token");
+    assert_eq!(token.expose(), "file-token");
+    assert_eq!(
+        format!("{:?}", c.server),
+        format!("{:?}", c.server).replace("file-token", "?")
+    );
+    let c = load_text(file, &[], &[("MBT_SERVER_TOKEN", "env-token")]).unwrap();
+    assert_eq!(c.server.token.unwrap().expose(), "env-token");
+    // A token of the wrong type is refused without showing it.
+    let e = err_text(load_text("[server]\ntoken = 12345678\n", &[], &[]));
+    assert!(!e.contains("12345678"), "{e}");
+    let e = err_text(load_text("[server]\ntls = true\n", &[], &[]));
+    assert!(e.contains("tls"), "{e}");
+}
