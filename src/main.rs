@@ -3,6 +3,7 @@
 
 mod cli;
 mod tui;
+mod wording;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -4,6 +4,7 @@
 use super::action::{Action, JobStartedInfo};
 use super::cluster_info::load_collections;
 use super::command::{Command, NamingChoice, RestoreSpec};
+use super::state::Doomed;
 use milvus_backup_tui::backup::CreateOptions;
 use milvus_backup_tui::catalog;
 use milvus_backup_tui::config::{Config, MilvusConfig};
@@ -24,6 +25,32 @@ const CONNECT_LIMIT: Duration = Duration::from_secs(15);
 const STORAGE_READERS: usize = 4;
 /// Elapsed time and ETA of a job that reports nothing are refreshed this often.
 const QUIET_REFRESH: Duration = Duration::from_secs(1);
+
+/// The existing targets of a plan (made with drop-existing) and what they hold now: rows and
+/// size on storage, each `None` when it cannot be read.
+async fn doomed_collections(
+    client: &MilvusClient,
+    milvus: &Store,
+    plan: &milvus_backup_tui::restore::RestorePlan,
+) -> Vec<Doomed> {
+    let mut out = vec![];
+    for c in plan.collections.iter().filter(|c| c.exists) {
+        let (db, name) = (&c.target_db, &c.target_name);
+        let rows = client.row_count(db, name).await.ok();
+        let bytes = match client.describe_collection(db, name).await {
+            Ok(info) => inventory::collection_storage_size(milvus, info.id)
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        out.push(Doomed {
+            target: c.target(),
+            rows,
+            bytes,
+        });
+    }
+    out
+}
 
 /// Where actions go: the UI loop's channel.
 pub type ActionSender = std::sync::mpsc::Sender<super::app::AppEvent>;
@@ -125,7 +152,7 @@ impl Executor {
             }
             Command::StartBackup { name, collections } => {
                 return match self.start_backup(name, &collections) {
-                    Ok(h) => vec![self.watch(h)],
+                    Ok(h) => vec![self.watch(h, format!("{} collection(s)", collections.len()))],
                     Err(e) => vec![call_failed("start the backup", &e)],
                 };
             }
@@ -138,10 +165,16 @@ impl Executor {
                         let milvus = Store::open(&target.storage, Role::Milvus)?;
                         let backups = Store::open(&config.backup.storage, Role::Backup)?;
                         let client = connect(&target).await?;
-                        plan_restore(&client, &backups, &milvus, &options).await
+                        let plan = plan_restore(&client, &backups, &milvus, &options).await?;
+                        let doomed = if options.drop_existing {
+                            doomed_collections(&client, &milvus, &plan).await
+                        } else {
+                            vec![]
+                        };
+                        Ok::<_, Error>((plan, doomed))
                     };
                     match plan.await {
-                        Ok(p) => Action::PlanReady(Box::new(p)),
+                        Ok((p, doomed)) => Action::PlanReady(Box::new(p), doomed),
                         Err(e) => Action::PlanFailed(with_hint(&e)),
                     }
                 });
@@ -154,7 +187,7 @@ impl Executor {
                             backup_storage: self.config.backup.storage.clone(),
                             options,
                         });
-                        vec![self.watch(h)]
+                        vec![self.watch(h, spec.describe())]
                     }
                     Err(e) => vec![call_failed("start the restore", &e)],
                 };
@@ -295,8 +328,8 @@ impl Executor {
         ))
     }
 
-    fn watch(&mut self, handle: JobHandle) -> Action {
-        let info = JobStartedInfo::from(&handle);
+    fn watch(&mut self, handle: JobHandle, detail: String) -> Action {
+        let info = JobStartedInfo::new(&handle, detail);
         self.jobs.push(Watched {
             handle,
             last_sent: None,

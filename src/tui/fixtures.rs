@@ -223,6 +223,23 @@ pub fn job(id: u64, kind: JobKind, status: JobStatus, outcome: &[&str]) -> JobVi
         progress: progress(Phase::Copying),
         elapsed: Duration::from_secs(42),
         outcome: outcome.iter().map(|s| s.to_string()).collect(),
+        started: started_at(),
+        detail: String::new(),
+    }
+}
+
+/// The start time of every fixture job.
+pub fn started_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default()
+}
+
+/// A job start as the executor reports it.
+pub fn started(id: u64, kind: JobKind, detail: &str) -> JobStartedInfo {
+    JobStartedInfo {
+        id: JobId(id),
+        kind,
+        started: started_at(),
+        detail: detail.into(),
     }
 }
 
@@ -231,13 +248,14 @@ pub fn model_with_jobs() -> Model {
     let mut m = model();
     let _ = super::update::update(
         &mut m,
-        Action::JobStarted(JobStartedInfo {
-            id: JobId(1),
-            kind: JobKind::Restore {
+        Action::JobStarted(started(
+            1,
+            JobKind::Restore {
                 name: "old_22".into(),
                 target: "127.0.0.1:19530".into(),
             },
-        }),
+            "all collections, suffix _r",
+        )),
     );
     let mut failed = job(
         1,

@@ -31,6 +31,23 @@ impl BackupsState {
         self.entries.as_ref()?.get(i)
     }
 
+    /// Replaces the list with a fresh one, keeping the cursor on the same backup by name.
+    pub fn replace_entries(&mut self, entries: Vec<BackupEntry>) {
+        let name = self.current().map(|e| e.name.clone());
+        self.entries = Some(entries);
+        if let Some(name) = name {
+            let visible = self.visible();
+            let entries = self.entries.as_deref().unwrap_or_default();
+            if let Some(i) = visible
+                .iter()
+                .position(|&i| entries.get(i).is_some_and(|e| e.name == name))
+            {
+                self.cursor = i;
+            }
+        }
+        self.clamp_cursor();
+    }
+
     pub fn clamp_cursor(&mut self) {
         let n = self.visible().len();
         self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };

@@ -60,6 +60,14 @@ pub enum TreeRow {
     Partition(usize, usize, usize),
 }
 
+/// A line of the tree by name, which survives a reload (indexes do not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowKey {
+    Db(String),
+    Collection(String, String),
+    Partition(String, String, String),
+}
+
 #[derive(Default)]
 pub struct CollectionsState {
     pub data: Option<CollectionsData>,
@@ -72,6 +80,12 @@ pub struct CollectionsState {
     pub filter: Input,
     pub filtering: bool,
     pub show_schema: bool,
+    /// Backup name → `db.collection` it takes, for backups started and not ended: the
+    /// selection is cleared of them when the backup succeeds (kept when it fails).
+    pub backing_up: std::collections::HashMap<String, Vec<String>>,
+    /// `db.collection` that a restore of this session left incomplete (created, data not all
+    /// imported: cancelled or failed), until a restore into it succeeds.
+    pub incomplete: BTreeSet<String>,
 }
 
 pub fn qualified(db: &str, coll: &str) -> String {
@@ -131,6 +145,61 @@ impl CollectionsState {
         }
     }
 
+    /// The line under the cursor, by name.
+    pub fn current_key(&self) -> Option<RowKey> {
+        self.key_of(self.current_row()?)
+    }
+
+    /// Replaces the tree with a fresh one, keeping the cursor on the same line by name: on its
+    /// collection when the partition is gone, on its database when the collection is gone.
+    pub fn replace_data(&mut self, data: CollectionsData) {
+        let key = self.current_key();
+        self.data = Some(data);
+        let mut tries = vec![];
+        match key {
+            Some(RowKey::Partition(d, c, p)) => {
+                tries.push(RowKey::Partition(d.clone(), c.clone(), p));
+                tries.push(RowKey::Collection(d.clone(), c));
+                tries.push(RowKey::Db(d));
+            }
+            Some(RowKey::Collection(d, c)) => {
+                tries.push(RowKey::Collection(d.clone(), c));
+                tries.push(RowKey::Db(d));
+            }
+            Some(RowKey::Db(d)) => tries.push(RowKey::Db(d)),
+            None => {}
+        }
+        let rows = self.rows();
+        let found = tries.iter().find_map(|k| {
+            rows.iter()
+                .position(|r| self.key_of(*r).as_ref() == Some(k))
+        });
+        if let Some(i) = found {
+            self.cursor = i;
+        }
+        self.clamp_cursor();
+    }
+
+    fn key_of(&self, row: TreeRow) -> Option<RowKey> {
+        let data = self.data.as_ref()?;
+        Some(match row {
+            TreeRow::Db(d) => RowKey::Db(data.dbs.get(d)?.name.clone()),
+            TreeRow::Collection(d, c) => {
+                let db = data.dbs.get(d)?;
+                RowKey::Collection(db.name.clone(), db.collections.get(c)?.name.clone())
+            }
+            TreeRow::Partition(d, c, p) => {
+                let db = data.dbs.get(d)?;
+                let coll = db.collections.get(c)?;
+                RowKey::Partition(
+                    db.name.clone(),
+                    coll.name.clone(),
+                    coll.partitions.get(p)?.name.clone(),
+                )
+            }
+        })
+    }
+
     pub fn clamp_cursor(&mut self) {
         let n = self.rows().len();
         self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };
@@ -159,6 +228,22 @@ impl CollectionsState {
                 if c.id == id && qualified(&db.name, &c.name) == collection {
                     c.storage = state.clone();
                 }
+            }
+        }
+    }
+
+    /// Notes which targets a restore left incomplete and which it restored.
+    pub fn note_restore(&mut self, report: &milvus_backup_tui::restore::RestoreReport) {
+        use milvus_backup_tui::restore::CollectionOutcome;
+        for c in &report.collections {
+            match c.outcome {
+                CollectionOutcome::Restored => {
+                    self.incomplete.remove(&c.target);
+                }
+                CollectionOutcome::Created | CollectionOutcome::Failed(_) => {
+                    self.incomplete.insert(c.target.clone());
+                }
+                CollectionOutcome::NotStarted => {}
             }
         }
     }

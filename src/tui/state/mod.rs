@@ -16,7 +16,7 @@ pub use compat::CompatState;
 pub use dialog::{BackupDialog, Dialog};
 pub use jobs::{JobStatus, JobView, JobsState};
 pub use log::{LogLine, LogState};
-pub use wizard::{NamingMode, PlanView, Wizard, WizardStep};
+pub use wizard::{Doomed, NamingMode, PlanView, Wizard, WizardStep};
 
 /// The screens, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

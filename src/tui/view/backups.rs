@@ -1,6 +1,6 @@
 //! Backups: the list above, the one under the cursor below.
 
-use super::layout::{clamp_scroll, pane};
+use super::layout::{clamp_scroll, pane, title_cursor};
 use crate::tui::fmt::{bytes, time_ms};
 use crate::tui::state::Model;
 use ratatui::Frame;
@@ -18,11 +18,12 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 fn list(m: &Model, f: &mut Frame, area: Rect) {
     let b = &m.backups;
     let mut title = format!("Backups in {}", m.session.backup_storage);
+    if b.filtering {
+        let prefix = title.chars().count() + " /".len();
+        f.set_cursor_position(title_cursor(area, prefix, &b.filter));
+    }
     if b.filtering || !b.filter.value().is_empty() {
         title = format!("{title} /{}", b.filter.value());
-        if b.filtering {
-            title.push('_');
-        }
     }
     let Some(entries) = &b.entries else {
         let msg = if b.loading {

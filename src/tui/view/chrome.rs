@@ -101,6 +101,11 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             WizardStep::Naming => &[("Up/Down", "mode"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Target => &[("Up/Down", "cluster"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Options => &[("Space", "toggle"), ("Enter", "plan"), ("Esc", "back")],
+            WizardStep::Plan if w.confirm.is_some() => &[
+                ("type", "the target's name"),
+                ("Enter", "DROP AND RESTORE"),
+                ("Esc", "not now"),
+            ],
             WizardStep::Plan if w.conflicts().is_some() => &[
                 ("d", "drop existing & re-plan"),
                 ("r", "re-plan"),

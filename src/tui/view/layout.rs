@@ -55,3 +55,38 @@ pub fn cut(s: &str, width: usize) -> String {
         t
     }
 }
+
+/// Where the terminal cursor goes for a text field drawn, after `prefix` columns of label, on
+/// line `line` of `lines` wrapped into `area`; `None` when that point is not on screen.
+pub fn field_cursor(
+    lines: &[ratatui::text::Line],
+    line: usize,
+    prefix: usize,
+    input: &tui_input::Input,
+    area: Rect,
+) -> Option<ratatui::layout::Position> {
+    use ratatui::widgets::{Paragraph, Wrap};
+    let before = lines.get(..line)?.to_vec();
+    let row = Paragraph::new(before)
+        .wrap(Wrap { trim: false })
+        .line_count(area.width);
+    let col = (prefix + input.visual_cursor()).min(area.width.saturating_sub(1) as usize);
+    let row = u16::try_from(row).ok().filter(|r| *r < area.height)?;
+    Some(ratatui::layout::Position::new(
+        area.x + col as u16,
+        area.y + row,
+    ))
+}
+
+/// Where the terminal cursor goes for a filter typed into a pane's title: the title is drawn
+/// from the second column of the border, one mark (` ` or `>`) before it, and the filter's
+/// text follows the `prefix` columns of title before it.
+pub fn title_cursor(
+    area: Rect,
+    prefix: usize,
+    input: &tui_input::Input,
+) -> ratatui::layout::Position {
+    let col = 2 + prefix + input.visual_cursor();
+    let col = col.min(area.width.saturating_sub(2) as usize) as u16;
+    ratatui::layout::Position::new(area.x + col, area.y)
+}
