@@ -64,7 +64,8 @@ pub enum Action {
         id: i64,
         size: Result<StorageSize, String>,
     },
-    BackupsLoaded(Vec<BackupEntry>),
+    /// The backups, and when they were listed (ms since the epoch).
+    BackupsLoaded(Vec<BackupEntry>, u64),
     BackupDeleted {
         name: String,
         files: usize,

@@ -132,7 +132,10 @@ impl Executor {
                         catalog::list_backups(&store).await
                     };
                     match listed.await {
-                        Ok(entries) => Action::BackupsLoaded(entries),
+                        Ok(entries) => Action::BackupsLoaded(
+                            entries,
+                            chrono::Utc::now().timestamp_millis().max(0) as u64,
+                        ),
                         Err(e) => call_failed("list backups", &e),
                     }
                 });

@@ -162,6 +162,9 @@ pub fn backups() -> Vec<BackupEntry> {
     ]
 }
 
+/// When the fixture backups are listed: three days after the first was taken.
+pub const LISTED_AT_MS: u64 = 1_767_225_600_000 + 3 * 86_400_000;
+
 /// A connected model with collections and backups loaded.
 pub fn model() -> Model {
     let mut m = Model::new(session());
@@ -174,7 +177,7 @@ pub fn model() -> Model {
         },
     );
     let _ = super::update::update(&mut m, Action::CollectionsLoaded(collections()));
-    let _ = super::update::update(&mut m, Action::BackupsLoaded(backups()));
+    let _ = super::update::update(&mut m, Action::BackupsLoaded(backups(), LISTED_AT_MS));
     m
 }
 

@@ -118,6 +118,12 @@ fn backups_screen_and_delete() {
     let mut m = on(Screen::Backups);
     m.backups.cursor = 2;
     snap("backups_incomplete", &m);
+    let mut m = on(Screen::Backups);
+    let _ = update(&mut m, Action::Key('/'));
+    for c in "zzz".chars() {
+        let _ = update(&mut m, Action::Edit(tui_input::InputRequest::InsertChar(c)));
+    }
+    snap("backups_filter_matches_nothing", &m);
 }
 
 #[test]
@@ -260,7 +266,7 @@ fn unreachable_server_without_a_config() {
             error: "cannot connect to Milvus at 127.0.0.1:19530: connection refused".into(),
         },
     );
-    let _ = update(&mut m, Action::BackupsLoaded(vec![]));
+    let _ = update(&mut m, Action::BackupsLoaded(vec![], 0));
     snap("unreachable", &m);
 }
 

@@ -79,8 +79,8 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             m.collections.set_storage(&collection, id, state);
             vec![]
         }
-        Action::BackupsLoaded(entries) => {
-            m.backups.replace_entries(entries);
+        Action::BackupsLoaded(entries, listed_at) => {
+            m.backups.replace_entries(entries, listed_at);
             m.backups.loading = false;
             recheck_backup_name(m);
             refocus_compat(m);

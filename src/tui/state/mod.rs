@@ -8,6 +8,8 @@ mod jobs;
 mod log;
 mod wizard;
 
+#[cfg(test)]
+pub use backups::BackupSort;
 pub use backups::BackupsState;
 pub use collections::{
     CollectionNode, CollectionsData, CollectionsState, DbNode, PartitionNode, StorageState, TreeRow,

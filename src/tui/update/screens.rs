@@ -199,6 +199,11 @@ fn backups(m: &mut Model, action: Action) -> Vec<Command> {
             m.backups.loading = true;
             vec![Command::LoadBackups]
         }
+        Action::Key('o') => {
+            m.backups.cycle_sort();
+            refocus_compat(m);
+            vec![]
+        }
         Action::Key('/') => {
             m.backups.filtering = true;
             vec![]

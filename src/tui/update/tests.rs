@@ -38,7 +38,10 @@ fn connecting_loads_collections_and_focuses_the_compat_pair() {
     assert_eq!(cmds, vec![Command::LoadCollections]);
     assert!(m.collections.loading);
     assert_eq!(m.server_version(), Some("v2.3.5"));
-    update(&mut m, Action::BackupsLoaded(fixtures::backups()));
+    update(
+        &mut m,
+        Action::BackupsLoaded(fixtures::backups(), fixtures::LISTED_AT_MS),
+    );
     assert_eq!(m.compat.focus, Some((1, 1)), "2.3 -> 2.3");
 }
 
@@ -856,7 +859,10 @@ fn back_up_refuses_the_name_of_an_existing_backup_as_typed() {
         info: Some(fixtures::backup_info("fresh", "v2.3.5")),
         problem: None,
     });
-    update(&mut m, Action::BackupsLoaded(entries));
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
     assert!(backup_dialog(&m).error.is_some());
 }
 
@@ -986,7 +992,10 @@ fn a_reload_keeps_the_cursor_on_the_same_backup() {
             problem: None,
         },
     );
-    update(&mut m, Action::BackupsLoaded(entries));
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
     assert_eq!(m.backups.current().map(|b| b.name.as_str()), Some("old_22"));
 }
 
@@ -1130,4 +1139,60 @@ fn a_restore_that_drops_nothing_starts_on_enter() {
         matches!(cmds.as_slice(), [Command::StartRestore(_)]),
         "{cmds:?}"
     );
+}
+
+#[test]
+fn backups_come_newest_first_and_o_cycles_the_order_keeping_the_cursor() {
+    let mut m = fixtures::model();
+    let mut entries = fixtures::backups();
+    // old_22 is the newest, and the smallest.
+    if let Some(info) = &mut entries[1].info {
+        info.backup_timestamp += 60_000;
+        info.size = 10;
+    }
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
+    update(&mut m, Action::GoTo(Screen::Backups));
+    let names = |m: &crate::tui::state::Model| -> Vec<String> {
+        let entries = m.backups.entries.as_deref().unwrap_or_default();
+        m.backups
+            .visible()
+            .into_iter()
+            .map(|i| entries[i].name.clone())
+            .collect()
+    };
+    assert_eq!(names(&m), ["old_22", "nightly_0101", "interrupted"]);
+    // The cursor was on nightly_0101 before the reload: it still is, one row lower.
+    assert_eq!(m.backups.cursor, 1);
+    assert_eq!(
+        m.backups.current().map(|b| b.name.as_str()),
+        Some("nightly_0101")
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["interrupted", "nightly_0101", "old_22"],
+        "by name"
+    );
+    assert_eq!(
+        m.backups.current().map(|b| b.name.as_str()),
+        Some("nightly_0101"),
+        "the cursor stays on its backup"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["nightly_0101", "old_22", "interrupted"],
+        "largest first"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["old_22", "nightly_0101", "interrupted"],
+        "by state"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(m.backups.sort, crate::tui::state::BackupSort::Newest);
 }

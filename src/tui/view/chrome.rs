@@ -146,6 +146,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             Screen::Backups => &[
                 ("Enter", "restore"),
                 ("d", "delete"),
+                ("o", "order"),
                 ("r", "refresh"),
                 ("c", "compat"),
                 ("/", "filter"),
