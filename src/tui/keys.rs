@@ -23,6 +23,7 @@ fn mode(m: &Model) -> Mode {
             Mode::Text
         }
         Some(Dialog::Restore(w)) if w.confirm.is_some() => Mode::Text,
+        Some(Dialog::Restore(w)) if w.leaving => Mode::Confirm,
         Some(_) => Mode::Normal,
         None => match m.screen {
             Screen::Collections if m.collections.filtering => Mode::Text,

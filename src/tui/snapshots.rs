@@ -250,6 +250,12 @@ fn restore_wizard_pages() {
         let _ = update(&mut m, Action::Edit(tui_input::InputRequest::InsertChar(c)));
     }
     snap("wizard_plan_confirm", &m);
+    let mut m = on(Screen::Backups);
+    m.dialog = Some(Dialog::Restore(Box::new(fixtures::wizard(
+        WizardStep::Target,
+    ))));
+    let _ = update(&mut m, Action::Quit);
+    snap("wizard_leave", &m);
 }
 
 #[test]

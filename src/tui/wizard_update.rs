@@ -11,8 +11,21 @@ pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
         let cmds = confirm(w, action);
         return (cmds.is_empty(), cmds);
     }
+    if w.leaving {
+        return match action {
+            Action::Confirm(true) | Action::Quit => (false, vec![]),
+            _ => {
+                w.leaving = false;
+                (true, vec![])
+            }
+        };
+    }
     match action {
+        // q leaves from any step, asking first when something was chosen.
+        Action::Quit if w.changed() => w.leaving = true,
+        Action::Quit => return (false, vec![]),
         Action::Back => match w.step.prev() {
+            None if w.changed() => w.leaving = true,
             None => return (false, vec![]),
             Some(prev) => {
                 w.step = prev;

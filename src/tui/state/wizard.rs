@@ -115,6 +115,8 @@ pub struct Wizard {
     pub doomed: Vec<Doomed>,
     /// The typed confirmation of a destructive restore (the target's name), once asked for.
     pub confirm: Option<Input>,
+    /// `q` asked to leave a wizard with choices made: waiting for y/n.
+    pub leaving: bool,
 }
 
 impl Wizard {
@@ -144,6 +146,7 @@ impl Wizard {
             plan_scroll: 0,
             doomed: vec![],
             confirm: None,
+            leaving: false,
         }
     }
 
@@ -249,6 +252,22 @@ impl Wizard {
             PlanView::Ready(p) if !p.conflicts.is_empty() => Some(&p.conflicts),
             _ => None,
         }
+    }
+
+    /// Whether anything was chosen that leaving would lose: a collection left out, another
+    /// naming or suffix, another cluster or option, or a step beyond the first.
+    pub fn changed(&self) -> bool {
+        let fresh = Wizard::new(String::new(), String::new(), vec![], vec![]);
+        self.step != WizardStep::Collections
+            || self.collections.iter().any(|(_, on)| !*on)
+            || self.naming != fresh.naming
+            || self.suffix.value() != fresh.suffix.value()
+            || !self.rules.value().is_empty()
+            || !self.target_db.value().is_empty()
+            || self.cluster != fresh.cluster
+            || self.drop_existing != fresh.drop_existing
+            || self.create_indexes != fresh.create_indexes
+            || self.load != fresh.load
     }
 
     /// Whether the ready plan drops existing collections.

@@ -1196,3 +1196,23 @@ fn backups_come_newest_first_and_o_cycles_the_order_keeping_the_cursor() {
     update(&mut m, Action::Key('o'));
     assert_eq!(m.backups.sort, crate::tui::state::BackupSort::Newest);
 }
+
+#[test]
+fn q_leaves_the_wizard_from_any_step_asking_when_something_was_chosen() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::GoTo(Screen::Backups));
+    update(&mut m, Action::Enter);
+    assert!(matches!(m.dialog, Some(Dialog::Restore(_))));
+    update(&mut m, Action::Quit);
+    assert!(m.dialog.is_none(), "nothing chosen: q leaves at once");
+    update(&mut m, Action::Enter);
+    update(&mut m, Action::Enter); // to the naming page
+    update(&mut m, Action::Quit);
+    assert!(wizard(&m).leaving, "a step further: asks first");
+    update(&mut m, Action::Confirm(false));
+    assert!(!wizard(&m).leaving);
+    assert_eq!(wizard(&m).step, WizardStep::Naming, "n stays where it was");
+    update(&mut m, Action::Quit);
+    assert_eq!(update(&mut m, Action::Confirm(true)), vec![]);
+    assert!(m.dialog.is_none(), "y leaves, nothing started");
+}

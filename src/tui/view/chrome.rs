@@ -91,6 +91,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
         Some(Dialog::Help) => &[("Esc", "close")],
         Some(Dialog::Message { .. }) => &[("Up/Down", "scroll"), ("Esc", "close")],
         Some(Dialog::BackUp(_)) => &[("Enter", "start"), ("Esc", "cancel")],
+        Some(Dialog::Restore(w)) if w.leaving => &[("y", "leave the wizard"), ("n/Esc", "stay")],
         Some(Dialog::Restore(w)) => match w.step {
             WizardStep::Collections => &[
                 ("Space", "choose"),

@@ -78,6 +78,10 @@ pub fn draw(m: &Model, w: &Wizard, f: &mut Frame) {
         return;
     }
     let line = match w.page_problem() {
+        _ if w.leaving => Line::from(Span::styled(
+            "Leave the wizard? Your choices are lost (nothing was changed): y leave, n stay",
+            t.error(),
+        )),
         Some(p) => Line::from(Span::styled(p, t.error())),
         None if w.step == WizardStep::Plan => {
             Line::from(Span::styled("Nothing has been changed yet.", t.dim()))
