@@ -58,6 +58,8 @@ pub enum Action {
         error: String,
     },
     CollectionsLoaded(CollectionsData),
+    /// Load states read again for collections that were loading: `(db, collection, state)`.
+    LoadStates(Vec<(String, String, String)>),
     /// The size on storage of one collection (`db.collection`, id), or why it is unknown.
     StorageSize {
         collection: String,

@@ -53,6 +53,8 @@ pub enum Command {
     /// Read the size on storage of these collections (`db.collection`, id), one by one.
     LoadStorageSizes(Vec<(String, i64)>),
     LoadBackups,
+    /// After a pause, read the load state of these collections (`db`, `collection`) again.
+    PollLoadStates(Vec<(String, String)>),
     DeleteBackup(String),
     StartBackup {
         name: String,

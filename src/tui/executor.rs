@@ -23,6 +23,8 @@ use tokio::runtime::Handle;
 const CONNECT_LIMIT: Duration = Duration::from_secs(15);
 /// How many collections' sizes are read from the storage at once.
 const STORAGE_READERS: usize = 4;
+/// How often the load state of collections that are loading is read again.
+const LOAD_STATE_POLL: Duration = Duration::from_secs(3);
 /// Elapsed time and ETA of a job that reports nothing are refreshed this often.
 const QUIET_REFRESH: Duration = Duration::from_secs(1);
 
@@ -121,6 +123,25 @@ impl Executor {
                 });
             }
             Command::LoadStorageSizes(ids) => self.load_storage_sizes(ids),
+            Command::PollLoadStates(colls) => {
+                let client = self.current_client();
+                self.background(async move {
+                    tokio::time::sleep(LOAD_STATE_POLL).await;
+                    let mut states = vec![];
+                    for (db, coll) in colls {
+                        let state = match &client {
+                            Some(c) => c
+                                .load_state(&db, &coll)
+                                .await
+                                .map(|l| l.as_str().to_string())
+                                .unwrap_or_else(|_| "?".into()),
+                            None => "?".into(),
+                        };
+                        states.push((db, coll, state));
+                    }
+                    Action::LoadStates(states)
+                });
+            }
             Command::LoadBackups => {
                 let storage = self.config.backup.storage.clone();
                 self.background(async move {

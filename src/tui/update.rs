@@ -61,11 +61,17 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             m.collections.replace_data(data);
             m.collections.loading = false;
             let ids = m.collections.ids();
-            if ids.is_empty() {
-                vec![]
-            } else {
-                vec![Command::LoadStorageSizes(ids)]
+            let mut cmds = vec![];
+            if !ids.is_empty() {
+                cmds.push(Command::LoadStorageSizes(ids));
             }
+            cmds.extend(poll_load_states(m));
+            cmds
+        }
+        Action::LoadStates(states) => {
+            m.collections.polling_load = false;
+            m.collections.set_load_states(&states);
+            poll_load_states(m)
         }
         Action::StorageSize {
             collection,
@@ -145,6 +151,17 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
         Action::Interrupt => quit_now(m),
         other => user_action(m, other),
     }
+}
+
+/// While collections are loading, their load state is read again every few seconds (one poll
+/// at a time) until none is.
+fn poll_load_states(m: &mut Model) -> Vec<Command> {
+    let loading = m.collections.loading_collections();
+    if loading.is_empty() || m.collections.polling_load {
+        return vec![];
+    }
+    m.collections.polling_load = true;
+    vec![Command::PollLoadStates(loading)]
 }
 
 /// Keys and commands from the user, read according to what is in front.

@@ -86,7 +86,12 @@ pub struct CollectionsState {
     /// `db.collection` that a restore of this session left incomplete (created, data not all
     /// imported: cancelled or failed), until a restore into it succeeds.
     pub incomplete: BTreeSet<String>,
+    /// A poll of the load states of loading collections is under way.
+    pub polling_load: bool,
 }
+
+/// The load state of a collection Milvus is loading (as `LoadState::as_str` says it).
+const LOADING: &str = "loading";
 
 pub fn qualified(db: &str, coll: &str) -> String {
     format!("{db}.{coll}")
@@ -205,18 +210,18 @@ impl CollectionsState {
         self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };
     }
 
+    /// Every collection of the tree, with its database.
+    fn all(&self) -> impl Iterator<Item = (&DbNode, &CollectionNode)> {
+        self.data
+            .iter()
+            .flat_map(|d| d.dbs.iter())
+            .flat_map(|db| db.collections.iter().map(move |c| (db, c)))
+    }
+
     /// `db.collection` and id of every collection, for reading their sizes.
     pub fn ids(&self) -> Vec<(String, i64)> {
-        let Some(data) = &self.data else {
-            return vec![];
-        };
-        data.dbs
-            .iter()
-            .flat_map(|db| {
-                db.collections
-                    .iter()
-                    .map(move |c| (qualified(&db.name, &c.name), c.id))
-            })
+        self.all()
+            .map(|(db, c)| (qualified(&db.name, &c.name), c.id))
             .collect()
     }
 
@@ -227,6 +232,26 @@ impl CollectionsState {
             for c in &mut db.collections {
                 if c.id == id && qualified(&db.name, &c.name) == collection {
                     c.storage = state.clone();
+                }
+            }
+        }
+    }
+
+    /// `(db, collection)` of the collections Milvus is loading now.
+    pub fn loading_collections(&self) -> Vec<(String, String)> {
+        self.all()
+            .filter(|(_, c)| c.load_state == LOADING)
+            .map(|(db, c)| (db.name.clone(), c.name.clone()))
+            .collect()
+    }
+
+    /// Records load states read again.
+    pub fn set_load_states(&mut self, states: &[(String, String, String)]) {
+        let Some(data) = &mut self.data else { return };
+        for (db_name, coll, state) in states {
+            for db in data.dbs.iter_mut().filter(|d| &d.name == db_name) {
+                for c in db.collections.iter_mut().filter(|c| &c.name == coll) {
+                    c.load_state = state.clone();
                 }
             }
         }
@@ -250,16 +275,8 @@ impl CollectionsState {
 
     /// Selected collections that still exist, sorted.
     pub fn selected_existing(&self) -> Vec<String> {
-        let Some(data) = &self.data else {
-            return vec![];
-        };
-        data.dbs
-            .iter()
-            .flat_map(|db| {
-                db.collections
-                    .iter()
-                    .map(move |c| qualified(&db.name, &c.name))
-            })
+        self.all()
+            .map(|(db, c)| qualified(&db.name, &c.name))
             .filter(|q| self.selected.contains(q))
             .collect()
     }

@@ -1216,3 +1216,22 @@ fn q_leaves_the_wizard_from_any_step_asking_when_something_was_chosen() {
     assert_eq!(update(&mut m, Action::Confirm(true)), vec![]);
     assert!(m.dialog.is_none(), "y leaves, nothing started");
 }
+
+#[test]
+fn load_states_are_polled_while_collections_load() {
+    let mut m = fixtures::model();
+    let mut data = fixtures::collections();
+    data.dbs[0].collections[1].load_state = "loading".into();
+    let cmds = update(&mut m, Action::CollectionsLoaded(data.clone()));
+    let poll = Command::PollLoadStates(vec![("default".into(), "movies".into())]);
+    assert!(cmds.contains(&poll), "{cmds:?}");
+    // One poll at a time: a reload meanwhile does not start another.
+    let cmds = update(&mut m, Action::CollectionsLoaded(data));
+    assert!(!cmds.contains(&poll), "{cmds:?}");
+    let still = vec![("default".into(), "movies".into(), "loading".into())];
+    assert_eq!(update(&mut m, Action::LoadStates(still)), vec![poll]);
+    let done = vec![("default".into(), "movies".into(), "loaded".into())];
+    assert_eq!(update(&mut m, Action::LoadStates(done)), vec![]);
+    let movies = &m.collections.data.as_ref().expect("data").dbs[0].collections[1];
+    assert_eq!(movies.load_state, "loaded");
+}
