@@ -22,6 +22,8 @@ mod view;
 mod wizard_update;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod snapshots;

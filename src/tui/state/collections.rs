@@ -98,33 +98,34 @@ pub fn qualified(db: &str, coll: &str) -> String {
 }
 
 impl CollectionsState {
-    fn matches(&self, coll: &str) -> bool {
-        let f = self.filter.value().trim().to_lowercase();
-        f.is_empty() || coll.to_lowercase().contains(&f)
-    }
-
     /// The lines of the tree as shown: filtered, partitions of expanded collections.
     pub fn rows(&self) -> Vec<TreeRow> {
         let mut out = Vec::new();
         let Some(data) = &self.data else {
             return out;
         };
+        // Called several times a frame on trees of thousands: the filter is lowered once, and
+        // names only when there is a filter.
+        let f = self.filter.value().trim().to_lowercase();
+        let matches = |name: &str| f.is_empty() || name.to_lowercase().contains(&f);
         for (d, db) in data.dbs.iter().enumerate() {
             let colls: Vec<usize> = db
                 .collections
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| self.matches(&c.name))
+                .filter(|(_, c)| matches(&c.name))
                 .map(|(i, _)| i)
                 .collect();
-            if colls.is_empty() && !self.filter.value().trim().is_empty() {
+            if colls.is_empty() && !f.is_empty() {
                 continue;
             }
             out.push(TreeRow::Db(d));
             for c in colls {
                 out.push(TreeRow::Collection(d, c));
                 let coll = &db.collections[c];
-                if self.expanded.contains(&qualified(&db.name, &coll.name)) {
+                if !self.expanded.is_empty()
+                    && self.expanded.contains(&qualified(&db.name, &coll.name))
+                {
                     for p in 0..coll.partitions.len() {
                         out.push(TreeRow::Partition(d, c, p));
                     }

@@ -1,6 +1,6 @@
 //! Backups: the list above, the one under the cursor below.
 
-use super::layout::{clamp_scroll, pane, title_cursor};
+use super::layout::{clamp_scroll, pane, title_cursor, window};
 use crate::tui::fmt::{age, bytes, time_ms};
 use crate::tui::state::Model;
 use ratatui::Frame;
@@ -62,7 +62,9 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
     }
     // The full time only where there is room (the details pane shows it too).
     let wide = area.width >= 100;
-    let rows: Vec<Row> = visible
+    let shown = window(visible.len(), b.cursor, area.height);
+    let selected = b.cursor.checked_sub(shown.start);
+    let rows: Vec<Row> = visible[shown]
         .iter()
         .map(|&i| {
             let e = &entries[i];
@@ -122,7 +124,7 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
         .header(Row::new(header).style(m.theme.dim()))
         .row_highlight_style(m.theme.selected())
         .block(pane(&title, !m.details_focused()));
-    let mut state = TableState::default().with_selected(Some(b.cursor));
+    let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
 }
 

@@ -1,6 +1,6 @@
 //! Collections: the tree on the left, the collection under the cursor on the right.
 
-use super::layout::{clamp_scroll, cut, pane, title_cursor};
+use super::layout::{clamp_scroll, cut, pane, title_cursor, window};
 use crate::tui::fmt::bytes;
 use crate::tui::state::{Connection, Model, StorageState, TreeRow};
 use ratatui::Frame;
@@ -54,10 +54,12 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         }
         Row::new(cells)
     };
-    let rows: Vec<Row> = c
-        .rows()
-        .into_iter()
-        .map(|r| match r {
+    let all = c.rows();
+    let shown = window(all.len(), c.cursor, area.height);
+    let selected = c.cursor.checked_sub(shown.start);
+    let rows: Vec<Row> = all[shown]
+        .iter()
+        .map(|&r| match r {
             TreeRow::Db(d) => {
                 let db = &data.dbs[d];
                 row([
@@ -119,7 +121,7 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         .header(Row::new(header).style(m.theme.dim()))
         .row_highlight_style(m.theme.selected())
         .block(pane(&title, !m.details_focused()));
-    let mut state = TableState::default().with_selected((!empty).then_some(c.cursor));
+    let mut state = TableState::default().with_selected(selected.filter(|_| !empty));
     f.render_stateful_widget(table, area, &mut state);
 }
 
