@@ -234,3 +234,74 @@ fn tui_e2e_existing_name_refresh_and_typed_confirmation() {
         assert_same_rows(source, &restored, &format!("{db}.{c} dropped and restored"));
     }
 }
+
+/// Every regular file below `dir`.
+fn files_below(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push(e.path()),
+                Ok(_) => out.push(e.path()),
+                Err(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// Against Milvus 2.3.5 (for the backup): `v` on the Backups screen verifies the backup as a
+/// job; after one of its data files is truncated, the next `v` fails and names the file.
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn tui_e2e_verify_as_a_job() {
+    let m = server("M235_LOCAL");
+    let tool = Tool::new(&m, BackupAt::LocalDir, &[]);
+    let db = unique("tvdb");
+    seed(&m, &db, "rich", "rich");
+    let backup = unique("tvbk");
+    tool.ok(&[
+        "-q",
+        "create",
+        "-n",
+        &backup,
+        "--filter",
+        &format!("{db}.*"),
+    ]);
+
+    let mut tui = Tui::start(&tool.config, &tool.dir.path().join("tui.log"), &[]);
+    tui.wait_for("connected, Milvus", Duration::from_secs(60));
+    tui.keys("2");
+    tui.keys("/");
+    tui.keys(&backup);
+    tui.keys("\r");
+    tui.wait_for(&backup, Duration::from_secs(30));
+    tui.keys("v");
+    let screen = tui.wait_for(
+        &format!("backup {backup} verified (size and CRC-32C)"),
+        Duration::from_secs(120),
+    );
+    assert!(screen.contains(&format!("verify {backup}")), "{screen}");
+
+    let data = files_below(
+        &tool
+            .backup_root
+            .join(&backup)
+            .join("binlogs")
+            .join("insert_log"),
+    );
+    let victim = data.first().expect("a data file in the backup");
+    let len = std::fs::metadata(victim).expect("size").len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(victim)
+        .and_then(|f| f.set_len(len / 2))
+        .expect("truncate");
+    tui.keys("2");
+    tui.keys("v");
+    let screen = tui.wait_for("FAILS verification", Duration::from_secs(120));
+    assert!(flat(&screen).contains("truncated"), "{screen}");
+    tui.keys("q");
+    assert!(tui.wait_exit(Duration::from_secs(30)), "exit status 0");
+}

@@ -61,6 +61,8 @@ pub enum Command {
         /// `db.collection` of each selected collection.
         collections: Vec<String>,
     },
+    /// Verify the backup of this name (size and CRC-32C of every file) as a job.
+    StartVerify(String),
     PlanRestore(RestoreSpec),
     StartRestore(RestoreSpec),
     CancelJob(JobId),

@@ -10,10 +10,11 @@ use milvus_backup_tui::catalog;
 use milvus_backup_tui::config::{Config, MilvusConfig};
 use milvus_backup_tui::filter::{Filter, Naming};
 use milvus_backup_tui::inventory;
-use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest};
+use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest, VerifyRequest};
 use milvus_backup_tui::milvus::MilvusClient;
 use milvus_backup_tui::restore::{RestoreOptions, plan_restore};
 use milvus_backup_tui::storage::{Role, Store};
+use milvus_backup_tui::verify::VerifyMode;
 use milvus_backup_tui::{Error, Result};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -179,6 +180,15 @@ impl Executor {
                     Ok(h) => vec![self.watch(h, format!("{} collection(s)", collections.len()))],
                     Err(e) => vec![call_failed("start the backup", &e)],
                 };
+            }
+            Command::StartVerify(name) => {
+                let h = self.runner.spawn_verify(VerifyRequest {
+                    backup_storage: self.config.backup.storage.clone(),
+                    name,
+                    mode: VerifyMode::Full,
+                    parallelism: self.config.backup.parallelism,
+                });
+                return vec![self.watch(h, "size and CRC-32C of every file".into())];
             }
             Command::PlanRestore(spec) => {
                 let prepared = self.restore_parts(&spec);

@@ -3,6 +3,7 @@
 use super::fmt::bytes;
 use milvus_backup_tui::jobs::{JobOutput, JobResult};
 use milvus_backup_tui::restore::{CollectionOutcome, RestoreReport};
+use milvus_backup_tui::verify::VerifyReport;
 
 /// How to clean up after a restore that stopped part way.
 const PARTIAL_RESTORE_HINT: &str = "to clean up: the collections above that are not restored may hold part of their data (marked INCOMPLETE on screen 1); drop them, or restore again with drop existing (d on the plan page) to replace them";
@@ -29,6 +30,7 @@ pub fn outcome_lines(result: &JobResult) -> Vec<String> {
             out.extend(s.warnings.iter().map(|w| format!("warning: {w}")));
         }
         Ok(JobOutput::Restore(r)) => report_lines(r, &mut out),
+        Ok(JobOutput::Verify(r)) => verify_lines(r, &mut out),
         Err(f) => {
             if f.cancelled {
                 out.push("cancelled".into());
@@ -54,6 +56,31 @@ pub fn outcome_lines(result: &JobResult) -> Vec<String> {
         }
     }
     out
+}
+
+fn verify_lines(r: &VerifyReport, out: &mut Vec<String>) {
+    if r.is_ok() {
+        out.push(format!(
+            "backup {} verified (size and CRC-32C): {} file(s), {}",
+            r.name,
+            r.files,
+            bytes(r.bytes)
+        ));
+    } else {
+        out.push(format!(
+            "backup {} FAILS verification: {} of {} file(s) are missing, truncated or altered",
+            r.name,
+            r.problems.len(),
+            r.files
+        ));
+        out.extend(r.problems.iter().map(|p| format!("  {p}")));
+    }
+    if r.without_checksum > 0 {
+        out.push(format!(
+            "note: {} of {} file(s) have no recorded checksum (written by another tool): only their sizes were checked",
+            r.without_checksum, r.files
+        ));
+    }
 }
 
 fn report_lines(r: &RestoreReport, out: &mut Vec<String>) {

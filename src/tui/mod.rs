@@ -179,6 +179,7 @@ fn jobs_report(m: &Model, running: &[milvus_backup_tui::jobs::JobId]) -> Vec<Str
                 (milvus_backup_tui::jobs::JobKind::Backup { name }, _) => format!(
                     "; the backup is incomplete: finish it with `create -n {name} --resume` or remove it with `delete -n {name} --yes`"
                 ),
+                (milvus_backup_tui::jobs::JobKind::Verify { .. }, _) => String::new(),
                 (milvus_backup_tui::jobs::JobKind::Restore { .. }, _) => {
                     "; a collection it was restoring may hold part of the data: drop it, or restore again with drop-existing".into()
                 }

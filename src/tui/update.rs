@@ -416,6 +416,8 @@ fn job_finished(
     let mut cmds = vec![];
     if let Some(j) = m.jobs.get_mut(id) {
         j.status = match &result {
+            // The check ran, and found damaged files.
+            Ok(milvus_backup_tui::jobs::JobOutput::Verify(r)) if !r.is_ok() => JobStatus::Failed,
             Ok(_) => JobStatus::Succeeded,
             Err(f) if f.cancelled => JobStatus::Cancelled,
             Err(_) => JobStatus::Failed,
@@ -447,6 +449,7 @@ fn job_finished(
                     cmds.push(Command::LoadCollections);
                 }
             }
+            (milvus_backup_tui::jobs::JobKind::Verify { .. }, _) => {}
         }
     }
     if m.quitting && m.jobs.running() == 0 {

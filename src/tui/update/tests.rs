@@ -1235,3 +1235,65 @@ fn load_states_are_polled_while_collections_load() {
     let movies = &m.collections.data.as_ref().expect("data").dbs[0].collections[1];
     assert_eq!(movies.load_state, "loaded");
 }
+
+#[test]
+fn v_verifies_a_complete_backup_as_a_job_and_damage_fails_it() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::GoTo(Screen::Backups));
+    assert_eq!(
+        update(&mut m, Action::Key('v')),
+        vec![Command::StartVerify("nightly_0101".into())]
+    );
+    update(&mut m, Action::End); // the incomplete one
+    assert_eq!(update(&mut m, Action::Key('v')), vec![]);
+    assert!(
+        m.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("incomplete"))
+    );
+    let kind = JobKind::Verify {
+        name: "nightly_0101".into(),
+    };
+    update(
+        &mut m,
+        Action::JobStarted(fixtures::started(5, kind.clone(), "")),
+    );
+    update(&mut m, Action::JobStarted(fixtures::started(6, kind, "")));
+    let mut report = milvus_backup_tui::verify::VerifyReport {
+        name: "nightly_0101".into(),
+        files: 96,
+        bytes: 1 << 20,
+        ..Default::default()
+    };
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(5),
+            result: Box::new(Ok(JobOutput::Verify(report.clone()))),
+        },
+    );
+    report
+        .problems
+        .push(milvus_backup_tui::verify::FileProblem {
+            key: "nightly_0101/binlogs/insert_log/1/2/3/4/100/5".into(),
+            problem: milvus_backup_tui::verify::Problem::Missing,
+        });
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(6),
+            result: Box::new(Ok(JobOutput::Verify(report))),
+        },
+    );
+    let ok = m.jobs.get_mut(JobId(5)).expect("job 5");
+    assert_eq!(ok.status, JobStatus::Succeeded);
+    assert!(ok.outcome[0].contains("verified"), "{:?}", ok.outcome);
+    let bad = m.jobs.get_mut(JobId(6)).expect("job 6");
+    assert_eq!(bad.status, JobStatus::Failed, "damaged files fail the job");
+    assert!(
+        bad.outcome[0].contains("FAILS verification: 1 of 96"),
+        "{:?}",
+        bad.outcome
+    );
+    assert!(bad.outcome[1].ends_with("/5: missing"), "{:?}", bad.outcome);
+}

@@ -147,6 +147,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             Screen::Backups => &[
                 ("Enter", "restore"),
                 ("d", "delete"),
+                ("v", "verify"),
                 ("o", "order"),
                 ("r", "refresh"),
                 ("c", "compat"),

@@ -30,8 +30,8 @@ pub const KEYS: [(&str, &str); 22] = [
     ("  r", "refresh (or retry after an error)"),
     ("Backups", "Enter opens the restore wizard"),
     (
-        "  d / r / c / o",
-        "delete / refresh / compat of it / order the list",
+        "  d r c o v",
+        "delete / refresh / compat / order / verify it",
     ),
     ("Jobs", "c cancels the job (asks first)"),
     ("Compatibility", "arrows move, f back to the pair in focus"),
