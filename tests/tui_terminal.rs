@@ -148,3 +148,91 @@ fn tui_shows_the_real_cursor_in_a_filter() {
     assert!(tui.wait_exit(Duration::from_secs(10)));
     assert!(tui.terminal_restored());
 }
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        // "pid (comm) S ...": the state follows the command's closing parenthesis.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+    }
+}
+
+/// A dropped SSH link: the terminal's other end goes away (here `script`, which holds the pty,
+/// is killed), the kernel hangs up the UI's terminal; the UI must end (it used to keep
+/// running) and its log must say why.
+#[test]
+fn tui_ends_when_its_terminal_hangs_up() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = unreachable_config(dir.path());
+    let log = dir.path().join("tui.log");
+    // script(1) without a terminal of its own gives the pty no size: set one.
+    let inner = format!(
+        "stty cols 120 rows 40; exec '{}' --config '{}' --log-file '{}'",
+        bin(),
+        config.display(),
+        log.display()
+    );
+    let mut holder = Command::new("script")
+        .args(["-q", "-f", "-e", "-c", &inner, "/dev/null"])
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run script(1)");
+    let mut out = holder.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().expect("lock").extend_from_slice(&buf[..n]);
+        }
+    });
+    // The UI is up once it has entered the alternate screen and drawn its tabs.
+    let start = std::time::Instant::now();
+    loop {
+        let text = String::from_utf8_lossy(&seen.lock().expect("lock")).into_owned();
+        if text.contains("\x1b[?1049h") && text.contains("Collections") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(40),
+            "the UI never drew: {text:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let children = Command::new("pgrep")
+        .args(["-P", &holder.id().to_string()])
+        .output()
+        .expect("pgrep");
+    let ui = String::from_utf8_lossy(&children.stdout).trim().to_string();
+    assert!(!ui.is_empty() && !ui.contains('\n'), "the UI's pid: {ui:?}");
+    holder.kill().expect("kill script(1)");
+    let _ = holder.wait();
+    let start = std::time::Instant::now();
+    while !ended(&ui) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the UI keeps running after its terminal hung up"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains("SIGHUP received: the terminal UI stopped")
+            || logged.contains("the terminal failed"),
+        "the log does not say why the UI stopped:\n{logged}\nfiles: {:?}",
+        std::fs::read_dir(dir.path())
+            .map(|d| d.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    );
+}

@@ -83,7 +83,7 @@ pub fn run(launch: Launch) -> ExitCode {
     let mut term = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
-            ratatui::restore();
+            terminal::give_back();
             eprintln!("{} ({e})", terminal::NO_TERMINAL);
             return ExitCode::from(2);
         }
@@ -101,7 +101,10 @@ pub fn run(launch: Launch) -> ExitCode {
             vec![Command::Connect, Command::LoadBackups],
         )
     }));
-    ratatui::restore();
+    terminal::give_back();
+    // Its drop would show the cursor again and print (panic, on a hung-up terminal) if that
+    // fails: give_back has done it.
+    std::mem::forget(term);
     if let Ok(Ok(None)) = result {
         // Quit: the loop has already cancelled the jobs and waited for them.
         return finish(runtime, ExitCode::SUCCESS);

@@ -23,6 +23,18 @@ pub fn has_terminal() -> bool {
             .is_ok()
 }
 
+/// Gives the terminal back: raw mode off, main screen, cursor shown. Never fails and never
+/// prints: after a hangup the terminal is gone, and `ratatui::restore` (like a `Terminal`
+/// dropped with its cursor hidden) reports its failure with `eprintln!`, which panics when
+/// stderr is that terminal, and the process then dies before it can say anything.
+pub fn give_back() {
+    use ratatui::crossterm::cursor::Show;
+    use ratatui::crossterm::execute;
+    use ratatui::crossterm::terminal::{LeaveAlternateScreen, disable_raw_mode};
+    let _ = disable_raw_mode();
+    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, Show);
+}
+
 /// A signal that ends the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Signal {
@@ -51,8 +63,9 @@ impl Signal {
 }
 
 /// Listens for SIGTERM, SIGHUP and SIGINT. The first one is sent to the UI loop, which gives
-/// the terminal back and cancels the running jobs; a second one gives the terminal back and
-/// exits at once, in case the first could not be handled.
+/// the terminal back and cancels the running jobs. A second SIGTERM or SIGINT (someone
+/// insisting) gives the terminal back and exits at once; a second SIGHUP does not, because a
+/// hangup can deliver it twice (to the session leader and to the foreground group).
 pub fn watch_signals(runtime: &Handle, tx: Sender<AppEvent>) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let _guard = runtime.enter();
@@ -72,7 +85,10 @@ pub fn watch_signals(runtime: &Handle, tx: Sender<AppEvent>) -> std::io::Result<
                 first = false;
                 continue;
             }
-            ratatui::restore();
+            if got == Signal::Hup {
+                continue;
+            }
+            give_back();
             std::process::exit(got.exit_code().into());
         }
     });
