@@ -11,6 +11,7 @@ use crate::milvus::MilvusClient;
 use crate::progress::{Phase, ProgressSender, ProgressWatch};
 use crate::restore::{RestoreOptions, RestoreReport, plan_restore, run_restore};
 use crate::storage::{Role, Store};
+use crate::verify::{VerifyMode, VerifyReport, verify_backup};
 use std::fmt;
 use std::future::Future;
 use std::time::Instant;
@@ -35,6 +36,8 @@ pub enum JobKind {
     Backup { name: String },
     /// Restore the backup `name` into `target` (a cluster label or address).
     Restore { name: String, target: String },
+    /// Check the files of the backup `name` against its metadata (changes nothing).
+    Verify { name: String },
 }
 
 impl fmt::Display for JobKind {
@@ -42,6 +45,7 @@ impl fmt::Display for JobKind {
         match self {
             JobKind::Backup { name } => write!(f, "backup {name}"),
             JobKind::Restore { name, target } => write!(f, "restore {name} into {target}"),
+            JobKind::Verify { name } => write!(f, "verify {name}"),
         }
     }
 }
@@ -51,6 +55,9 @@ impl fmt::Display for JobKind {
 pub enum JobOutput {
     Backup(CreateSummary),
     Restore(RestoreReport),
+    /// The files checked and the problems found (a backup with problems is still `Ok` here:
+    /// the check itself ran).
+    Verify(VerifyReport),
 }
 
 /// Why a job failed: the full error text, and for a restore the report of how far each
@@ -106,6 +113,14 @@ pub struct RestoreRequest {
     pub target: MilvusConfig,
     pub backup_storage: StorageConfig,
     pub options: RestoreOptions,
+}
+
+/// A backup to verify, read from the backup storage.
+pub struct VerifyRequest {
+    pub backup_storage: StorageConfig,
+    pub name: String,
+    pub mode: VerifyMode,
+    pub parallelism: usize,
 }
 
 /// Starts jobs on a runtime and reports their ends on one channel.
@@ -179,6 +194,27 @@ impl JobRunner {
                 .await
                 .map(JobOutput::Backup)
                 .map_err(|e| JobFailure::from_error(&e, cancel.is_cancelled()))
+        })
+    }
+
+    /// Starts a verification; a cancel stops it at once (it only reads).
+    pub fn spawn_verify(&mut self, req: VerifyRequest) -> JobHandle {
+        let kind = JobKind::Verify {
+            name: req.name.clone(),
+        };
+        self.spawn(kind, move |progress, cancel| async move {
+            let work = async {
+                let store = Store::open(&req.backup_storage, Role::Backup)?;
+                verify_backup(&store, &req.name, req.mode, req.parallelism, &progress).await
+            };
+            tokio::select! {
+                r = work => r
+                    .map(JobOutput::Verify)
+                    .map_err(|e| JobFailure::from_error(&e, false)),
+                _ = cancel.cancelled() => {
+                    Err(JobFailure::from_error(&crate::Error::Cancelled, true))
+                }
+            }
         })
     }
 

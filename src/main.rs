@@ -4,6 +4,7 @@
 mod cli;
 mod server;
 mod tui;
+mod wording;
 
 fn main() -> std::process::ExitCode {
     cli::main()

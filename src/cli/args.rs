@@ -7,8 +7,11 @@ use std::path::PathBuf;
 #[command(
     name = "milvus-backup-tui",
     version,
-    about = "Back up, restore and migrate Milvus collections",
+    about = "Back up, restore and migrate Milvus collections \
+        (without a subcommand: the terminal UI)",
     long_about = "Back up, restore and migrate Milvus collections.\n\n\
+        Without a subcommand it opens the terminal UI (it needs a terminal); with one it runs \
+        that command and exits.\n\n\
         Backups use the layout of milvus-backup (Go), so either tool reads the other's backups.\n\
         Configuration: --config FILE, else ./milvus-backup-tui.toml, else \
         $XDG_CONFIG_HOME/milvus-backup-tui/config.toml (see config.example.toml).",

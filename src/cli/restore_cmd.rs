@@ -60,17 +60,7 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     )
     .await;
     for c in &report.collections {
-        let state = match &c.outcome {
-            CollectionOutcome::Restored => {
-                format!(
-                    "restored: {} rows ({} saved, {} removed by the saved deletes), counts checked",
-                    c.rows_imported, c.rows_expected, c.rows_deleted
-                )
-            }
-            CollectionOutcome::Created => "created, data not imported".to_string(),
-            CollectionOutcome::NotStarted => "not started".to_string(),
-            CollectionOutcome::Failed(e) => format!("FAILED: {e}"),
-        };
+        let state = crate::wording::collection_outcome(c);
         println!("{} -> {}: {state}", c.source, c.target);
         for w in &c.warnings {
             eprintln!("warning: {w}");

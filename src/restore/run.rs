@@ -436,8 +436,11 @@ async fn import_group(
                 });
             }
             if let Some(pct) = st.progress_percent {
+                tracing::debug!("import task {task} into {db}.{coll}: {pct}%");
                 progress.update(|p| {
-                    p.message = Some(format!("importing into {db}.{coll}: task {task} {pct}%"))
+                    p.message = Some(format!(
+                        "importing into {db}.{coll} partition {partition}: {pct}%, {rows} rows in so far"
+                    ))
                 });
             }
             // A cancel stops the wait at once; the task Milvus already runs is reported by the

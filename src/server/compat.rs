@@ -17,6 +17,7 @@ use milvus_backup_tui::format::{self, BackupInfo, BackupState};
 use milvus_backup_tui::jobs::{BackupRequest, RestoreRequest};
 use milvus_backup_tui::names::validate_backup_name;
 use milvus_backup_tui::restore::RestoreOptions;
+use milvus_backup_tui::storage::CopySettings;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -83,7 +84,9 @@ pub async fn create(Ext(st): St, headers: HeaderMap, bytes: Bytes) -> Result<Res
                     name: c.name.clone(),
                     filter: c.filter,
                     parallelism: st.config.backup.parallelism,
+                    milvus_parallelism: st.config.backup.milvus_parallelism,
                     resume: false,
+                    copy: CopySettings::from_config(&st.config.backup, None),
                 },
             },
             body.raw(),
@@ -245,6 +248,7 @@ pub async fn restore(Ext(st): St, headers: HeaderMap, bytes: Bytes) -> Result<Re
             load: r.load,
             parallelism: st.config.backup.parallelism,
             skip_verify: r.skip_verify,
+            copy: CopySettings::from_config(&st.config.backup, None),
         };
         let target = st.milvus()?;
         // Refused here, with nothing changed, when it cannot run.

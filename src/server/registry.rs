@@ -125,6 +125,17 @@ impl Registry {
                 r.state = State::Succeeded;
                 r.result = Some(report_json(&rep));
             }
+            // The server checks backups synchronously (POST /verify); a verify job reaches here
+            // only if a front end spawns one through the shared runner.
+            Ok(JobOutput::Verify(rep)) => {
+                r.state = State::Succeeded;
+                r.result = Some(json!({
+                    "name": rep.name,
+                    "files": rep.files,
+                    "bytes": rep.bytes,
+                    "problems": rep.problems.len(),
+                }));
+            }
             Err(f) => {
                 r.state = if f.cancelled {
                     State::Cancelled
@@ -245,6 +256,7 @@ fn summary_json(s: &CreateSummary) -> Value {
         "bytes": s.bytes,
         "rows": s.rows,
         "reused_files": s.reused_files,
+        "server_side_files": s.server_side_files,
         "warnings": s.warnings,
     })
 }
@@ -315,6 +327,7 @@ mod tests {
             bytes: 4,
             rows: 5,
             reused_files: 0,
+            server_side_files: 0,
             warnings: vec![],
         }
     }

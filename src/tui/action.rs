@@ -1,7 +1,7 @@
 //! What the user or a background task asks of the model: every change goes through an
 //! [`Action`] handed to [`super::update::update`].
 
-use super::state::{CollectionsData, LogLine};
+use super::state::{CollectionsData, Doomed, LogLine};
 use milvus_backup_tui::catalog::BackupEntry;
 use milvus_backup_tui::inventory::StorageSize;
 use milvus_backup_tui::jobs::{JobHandle, JobId, JobResult};
@@ -58,13 +58,16 @@ pub enum Action {
         error: String,
     },
     CollectionsLoaded(CollectionsData),
+    /// Load states read again for collections that were loading: `(db, collection, state)`.
+    LoadStates(Vec<(String, String, String)>),
     /// The size on storage of one collection (`db.collection`, id), or why it is unknown.
     StorageSize {
         collection: String,
         id: i64,
         size: Result<StorageSize, String>,
     },
-    BackupsLoaded(Vec<BackupEntry>),
+    /// The backups, and when they were listed (ms since the epoch).
+    BackupsLoaded(Vec<BackupEntry>, u64),
     BackupDeleted {
         name: String,
         files: usize,
@@ -73,7 +76,8 @@ pub enum Action {
         what: String,
         error: String,
     },
-    PlanReady(Box<RestorePlan>),
+    /// A restore plan, and what its drop-existing would destroy.
+    PlanReady(Box<RestorePlan>, Vec<Doomed>),
     PlanFailed(String),
     JobStarted(JobStartedInfo),
     JobProgress {
@@ -93,13 +97,20 @@ pub enum Action {
 pub struct JobStartedInfo {
     pub id: JobId,
     pub kind: milvus_backup_tui::jobs::JobKind,
+    /// When it started (UTC).
+    pub started: chrono::DateTime<chrono::Utc>,
+    /// How it was asked for, beyond its kind: a restore's naming (`suffix _r`), a backup's
+    /// collections.
+    pub detail: String,
 }
 
-impl From<&JobHandle> for JobStartedInfo {
-    fn from(h: &JobHandle) -> Self {
+impl JobStartedInfo {
+    pub fn new(h: &JobHandle, detail: String) -> Self {
         JobStartedInfo {
             id: h.id,
             kind: h.kind.clone(),
+            started: chrono::Utc::now(),
+            detail,
         }
     }
 }

@@ -6,6 +6,7 @@ use super::executor::Executor;
 use super::keys::action_for_key;
 use super::log_capture::LogRing;
 use super::state::Model;
+use super::terminal::Signal;
 use super::update::update;
 use super::view::view;
 use milvus_backup_tui::names::default_backup_name;
@@ -26,6 +27,8 @@ pub enum AppEvent {
     Key(KeyEvent),
     Resize,
     Action(Action),
+    /// SIGTERM, SIGHUP or SIGINT: give the terminal back and stop.
+    Signal(Signal),
 }
 
 /// Reads terminal events on a thread of its own (they block) and forwards them.
@@ -49,10 +52,10 @@ pub fn run(
     terminal: &mut DefaultTerminal,
     model: &mut Model,
     exec: &mut Executor,
-    rx: Receiver<AppEvent>,
+    rx: &Receiver<AppEvent>,
     ring: &LogRing,
     first: Vec<super::command::Command>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<Signal>> {
     let mut queue: VecDeque<Action> = VecDeque::new();
     for c in first {
         queue.extend(exec.run(c));
@@ -69,12 +72,12 @@ pub fn run(
             dirty = true;
         }
         if model.should_exit {
-            return Ok(());
+            return Ok(None);
         }
         if model.quitting {
             let since = *quit_asked.get_or_insert_with(Instant::now);
             if since.elapsed() > QUIT_LIMIT {
-                return Ok(());
+                return Ok(None);
             }
         }
         let now = Instant::now();
@@ -97,8 +100,9 @@ pub fn run(
             }
             Ok(AppEvent::Resize) => dirty = true,
             Ok(AppEvent::Action(a)) => queue.push_back(a),
+            Ok(AppEvent::Signal(s)) => return Ok(Some(s)),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(None),
         }
         if Instant::now() >= next_tick {
             next_tick = Instant::now() + TICK;
@@ -107,6 +111,34 @@ pub fn run(
             if !lines.is_empty() {
                 queue.push_back(Action::Log(lines));
             }
+        }
+    }
+}
+
+/// After the terminal is given back: cancels the running jobs and lets them end (within
+/// [`QUIT_LIMIT`]), updating the model as their results arrive, drawing nothing.
+pub fn wind_down(model: &mut Model, exec: &mut Executor, rx: &Receiver<AppEvent>) {
+    if model.jobs.running() == 0 {
+        return;
+    }
+    let start = Instant::now();
+    let mut queue: VecDeque<Action> = VecDeque::from([Action::Interrupt]);
+    loop {
+        while let Some(a) = queue.pop_front() {
+            for c in update(model, a) {
+                queue.extend(exec.run(c));
+            }
+        }
+        if model.jobs.running() == 0 {
+            return;
+        }
+        let Some(left) = QUIT_LIMIT.checked_sub(start.elapsed()) else {
+            return;
+        };
+        match rx.recv_timeout(left.min(TICK)) {
+            Ok(AppEvent::Action(a)) => queue.push_back(a),
+            Ok(_) | Err(RecvTimeoutError::Timeout) => queue.extend(exec.poll_progress()),
+            Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }

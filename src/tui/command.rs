@@ -25,6 +25,27 @@ pub struct RestoreSpec {
     pub load: bool,
 }
 
+impl RestoreSpec {
+    /// What the restore takes and how it names them, for the job's title.
+    pub fn describe(&self) -> String {
+        let what = match self.collections.len() {
+            0 => "all collections".to_string(),
+            n => format!("{n} collection(s)"),
+        };
+        let naming = match &self.naming {
+            NamingChoice::Same => "same names".to_string(),
+            NamingChoice::Suffix(s) => format!("suffix {s}"),
+            NamingChoice::Rules(r) => format!("renamed {r}"),
+        };
+        let drop = if self.drop_existing {
+            ", DROP EXISTING"
+        } else {
+            ""
+        };
+        format!("{what}, {naming}{drop}")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Connect,
@@ -32,12 +53,16 @@ pub enum Command {
     /// Read the size on storage of these collections (`db.collection`, id), one by one.
     LoadStorageSizes(Vec<(String, i64)>),
     LoadBackups,
+    /// After a pause, read the load state of these collections (`db`, `collection`) again.
+    PollLoadStates(Vec<(String, String)>),
     DeleteBackup(String),
     StartBackup {
         name: String,
         /// `db.collection` of each selected collection.
         collections: Vec<String>,
     },
+    /// Verify the backup of this name (size and CRC-32C of every file) as a job.
+    StartVerify(String),
     PlanRestore(RestoreSpec),
     StartRestore(RestoreSpec),
     CancelJob(JobId),

@@ -4,15 +4,17 @@
 use super::action::{Action, JobStartedInfo};
 use super::cluster_info::load_collections;
 use super::command::{Command, NamingChoice, RestoreSpec};
+use super::state::Doomed;
 use milvus_backup_tui::backup::CreateOptions;
 use milvus_backup_tui::catalog;
 use milvus_backup_tui::config::{Config, MilvusConfig};
 use milvus_backup_tui::filter::{Filter, Naming};
 use milvus_backup_tui::inventory;
-use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest};
+use milvus_backup_tui::jobs::{BackupRequest, JobHandle, JobRunner, RestoreRequest, VerifyRequest};
 use milvus_backup_tui::milvus::MilvusClient;
 use milvus_backup_tui::restore::{RestoreOptions, plan_restore};
 use milvus_backup_tui::storage::{CopySettings, Role, Store};
+use milvus_backup_tui::verify::VerifyMode;
 use milvus_backup_tui::{Error, Result};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,8 +24,36 @@ use tokio::runtime::Handle;
 const CONNECT_LIMIT: Duration = Duration::from_secs(15);
 /// How many collections' sizes are read from the storage at once.
 const STORAGE_READERS: usize = 4;
+/// How often the load state of collections that are loading is read again.
+const LOAD_STATE_POLL: Duration = Duration::from_secs(3);
 /// Elapsed time and ETA of a job that reports nothing are refreshed this often.
 const QUIET_REFRESH: Duration = Duration::from_secs(1);
+
+/// The existing targets of a plan (made with drop-existing) and what they hold now: rows and
+/// size on storage, each `None` when it cannot be read.
+async fn doomed_collections(
+    client: &MilvusClient,
+    milvus: &Store,
+    plan: &milvus_backup_tui::restore::RestorePlan,
+) -> Vec<Doomed> {
+    let mut out = vec![];
+    for c in plan.collections.iter().filter(|c| c.exists) {
+        let (db, name) = (&c.target_db, &c.target_name);
+        let rows = client.row_count(db, name).await.ok();
+        let bytes = match client.describe_collection(db, name).await {
+            Ok(info) => inventory::collection_storage_size(milvus, info.id)
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        out.push(Doomed {
+            target: c.target(),
+            rows,
+            bytes,
+        });
+    }
+    out
+}
 
 /// Where actions go: the UI loop's channel.
 pub type ActionSender = std::sync::mpsc::Sender<super::app::AppEvent>;
@@ -94,6 +124,25 @@ impl Executor {
                 });
             }
             Command::LoadStorageSizes(ids) => self.load_storage_sizes(ids),
+            Command::PollLoadStates(colls) => {
+                let client = self.current_client();
+                self.background(async move {
+                    tokio::time::sleep(LOAD_STATE_POLL).await;
+                    let mut states = vec![];
+                    for (db, coll) in colls {
+                        let state = match &client {
+                            Some(c) => c
+                                .load_state(&db, &coll)
+                                .await
+                                .map(|l| l.as_str().to_string())
+                                .unwrap_or_else(|_| "?".into()),
+                            None => "?".into(),
+                        };
+                        states.push((db, coll, state));
+                    }
+                    Action::LoadStates(states)
+                });
+            }
             Command::LoadBackups => {
                 let storage = self.config.backup.storage.clone();
                 self.background(async move {
@@ -105,7 +154,10 @@ impl Executor {
                         catalog::list_backups(&store).await
                     };
                     match listed.await {
-                        Ok(entries) => Action::BackupsLoaded(entries),
+                        Ok(entries) => Action::BackupsLoaded(
+                            entries,
+                            chrono::Utc::now().timestamp_millis().max(0) as u64,
+                        ),
                         Err(e) => call_failed("list backups", &e),
                     }
                 });
@@ -125,9 +177,18 @@ impl Executor {
             }
             Command::StartBackup { name, collections } => {
                 return match self.start_backup(name, &collections) {
-                    Ok(h) => vec![self.watch(h)],
+                    Ok(h) => vec![self.watch(h, format!("{} collection(s)", collections.len()))],
                     Err(e) => vec![call_failed("start the backup", &e)],
                 };
+            }
+            Command::StartVerify(name) => {
+                let h = self.runner.spawn_verify(VerifyRequest {
+                    backup_storage: self.config.backup.storage.clone(),
+                    name,
+                    mode: VerifyMode::Full,
+                    parallelism: self.config.backup.parallelism,
+                });
+                return vec![self.watch(h, "size and CRC-32C of every file".into())];
             }
             Command::PlanRestore(spec) => {
                 let prepared = self.restore_parts(&spec);
@@ -138,10 +199,16 @@ impl Executor {
                         let milvus = Store::open(&target.storage, Role::Milvus)?;
                         let backups = Store::open(&config.backup.storage, Role::Backup)?;
                         let client = connect(&target).await?;
-                        plan_restore(&client, &backups, &milvus, &options).await
+                        let plan = plan_restore(&client, &backups, &milvus, &options).await?;
+                        let doomed = if options.drop_existing {
+                            doomed_collections(&client, &milvus, &plan).await
+                        } else {
+                            vec![]
+                        };
+                        Ok::<_, Error>((plan, doomed))
                     };
                     match plan.await {
-                        Ok(p) => Action::PlanReady(Box::new(p)),
+                        Ok((p, doomed)) => Action::PlanReady(Box::new(p), doomed),
                         Err(e) => Action::PlanFailed(with_hint(&e)),
                     }
                 });
@@ -154,7 +221,7 @@ impl Executor {
                             backup_storage: self.config.backup.storage.clone(),
                             options,
                         });
-                        vec![self.watch(h)]
+                        vec![self.watch(h, spec.describe())]
                     }
                     Err(e) => vec![call_failed("start the restore", &e)],
                 };
@@ -298,8 +365,8 @@ impl Executor {
         ))
     }
 
-    fn watch(&mut self, handle: JobHandle) -> Action {
-        let info = JobStartedInfo::from(&handle);
+    fn watch(&mut self, handle: JobHandle, detail: String) -> Action {
+        let info = JobStartedInfo::new(&handle, detail);
         self.jobs.push(Watched {
             handle,
             last_sent: None,

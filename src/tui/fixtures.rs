@@ -162,6 +162,9 @@ pub fn backups() -> Vec<BackupEntry> {
     ]
 }
 
+/// When the fixture backups are listed: three days after the first was taken.
+pub const LISTED_AT_MS: u64 = 1_767_225_600_000 + 3 * 86_400_000;
+
 /// A connected model with collections and backups loaded.
 pub fn model() -> Model {
     let mut m = Model::new(session());
@@ -174,7 +177,7 @@ pub fn model() -> Model {
         },
     );
     let _ = super::update::update(&mut m, Action::CollectionsLoaded(collections()));
-    let _ = super::update::update(&mut m, Action::BackupsLoaded(backups()));
+    let _ = super::update::update(&mut m, Action::BackupsLoaded(backups(), LISTED_AT_MS));
     m
 }
 
@@ -223,6 +226,23 @@ pub fn job(id: u64, kind: JobKind, status: JobStatus, outcome: &[&str]) -> JobVi
         progress: progress(Phase::Copying),
         elapsed: Duration::from_secs(42),
         outcome: outcome.iter().map(|s| s.to_string()).collect(),
+        started: started_at(),
+        detail: String::new(),
+    }
+}
+
+/// The start time of every fixture job.
+pub fn started_at() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_767_225_600, 0).unwrap_or_default()
+}
+
+/// A job start as the executor reports it.
+pub fn started(id: u64, kind: JobKind, detail: &str) -> JobStartedInfo {
+    JobStartedInfo {
+        id: JobId(id),
+        kind,
+        started: started_at(),
+        detail: detail.into(),
     }
 }
 
@@ -231,13 +251,14 @@ pub fn model_with_jobs() -> Model {
     let mut m = model();
     let _ = super::update::update(
         &mut m,
-        Action::JobStarted(JobStartedInfo {
-            id: JobId(1),
-            kind: JobKind::Restore {
+        Action::JobStarted(started(
+            1,
+            JobKind::Restore {
                 name: "old_22".into(),
                 target: "127.0.0.1:19530".into(),
             },
-        }),
+            "all collections, suffix _r",
+        )),
     );
     let mut failed = job(
         1,

@@ -40,6 +40,21 @@ pub fn time_ms(ms: u64) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
+/// How long before `now_ms` a thing of `then_ms` was made: `45s`, `12m`, `5h`, `3d`; `-` when
+/// either is unknown (0).
+pub fn age(now_ms: u64, then_ms: u64) -> String {
+    if now_ms == 0 || then_ms == 0 {
+        return "-".into();
+    }
+    let s = now_ms.saturating_sub(then_ms) / 1000;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
 /// A done/total ratio in 0..=1.
 pub fn ratio(done: u64, total: u64) -> f64 {
     if total == 0 {
@@ -62,5 +77,9 @@ mod tests {
         assert_eq!(ratio(1, 0), 0.0);
         assert_eq!(ratio(5, 4), 1.0);
         assert_eq!(time_ms(0), "-");
+        assert_eq!(age(0, 5), "-");
+        assert_eq!(age(90_000, 0), "-");
+        assert_eq!(age(100_000, 10_000), "1m");
+        assert_eq!(age(3 * 86_400_000 + 5, 5), "3d");
     }
 }

@@ -22,6 +22,8 @@ fn mode(m: &Model) -> Mode {
         Some(Dialog::Restore(w)) if w.step == WizardStep::Naming && w.naming_input().is_some() => {
             Mode::Text
         }
+        Some(Dialog::Restore(w)) if w.confirm.is_some() => Mode::Text,
+        Some(Dialog::Restore(w)) if w.leaving => Mode::Confirm,
         Some(_) => Mode::Normal,
         None => match m.screen {
             Screen::Collections if m.collections.filtering => Mode::Text,

@@ -15,11 +15,14 @@ mod job_outcome;
 mod keys;
 mod log_capture;
 mod state;
+mod terminal;
 mod theme;
 mod update;
 mod view;
 mod wizard_update;
 
+#[cfg(test)]
+mod bench;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
@@ -43,6 +46,10 @@ pub struct Launch {
 }
 
 pub fn run(launch: Launch) -> ExitCode {
+    if !terminal::has_terminal() {
+        eprintln!("{}", terminal::NO_TERMINAL);
+        return ExitCode::from(2);
+    }
     let _ = color_eyre::install();
     let ring = log_capture::LogRing::default();
     let (_guard, log_problem) = log_capture::init(launch.log_file.as_deref(), ring.clone());
@@ -68,25 +75,121 @@ pub fn run(launch: Launch) -> ExitCode {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut exec = executor::Executor::new(runtime.handle().clone(), tx.clone(), config, cluster);
     let mut model = model;
-    let mut terminal = ratatui::init();
-    app::spawn_terminal_reader(tx);
-    let result = app::run(
-        &mut terminal,
-        &mut model,
-        &mut exec,
-        rx,
-        &ring,
-        vec![Command::Connect, Command::LoadBackups],
-    );
-    ratatui::restore();
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    if let Err(e) = terminal::watch_signals(runtime.handle(), tx.clone()) {
+        eprintln!("error: cannot watch for signals: {e}");
+        return ExitCode::FAILURE;
+    }
+    // ratatui's panic hook (over color-eyre's) gives the terminal back before the report.
+    let mut term = match ratatui::try_init() {
+        Ok(t) => t,
         Err(e) => {
-            eprintln!("error: the terminal failed: {e}");
+            terminal::give_back();
+            eprintln!("{} ({e})", terminal::NO_TERMINAL);
+            return ExitCode::from(2);
+        }
+    };
+    app::spawn_terminal_reader(tx);
+    // A panic has already given the terminal back (ratatui's hook) and printed its report; the
+    // running jobs are then cancelled and reported like on a signal.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        app::run(
+            &mut term,
+            &mut model,
+            &mut exec,
+            &rx,
+            &ring,
+            vec![Command::Connect, Command::LoadBackups],
+        )
+    }));
+    terminal::give_back();
+    // Its drop would show the cursor again and print (panic, on a hung-up terminal) if that
+    // fails: give_back has done it.
+    std::mem::forget(term);
+    if let Ok(Ok(None)) = result {
+        // Quit: the loop has already cancelled the jobs and waited for them.
+        return finish(runtime, ExitCode::SUCCESS);
+    }
+    let running = running_jobs(&model);
+    app::wind_down(&mut model, &mut exec, &rx);
+    let code = match &result {
+        Ok(Ok(None)) => ExitCode::SUCCESS,
+        Ok(Ok(Some(signal))) => {
+            say(&format!(
+                "{} received: the terminal UI stopped",
+                signal.name()
+            ));
+            ExitCode::from(signal.exit_code())
+        }
+        Ok(Err(e)) => {
+            say(&format!("error: the terminal failed: {e}"));
             ExitCode::FAILURE
         }
+        Err(_) => {
+            say("error: the terminal UI crashed (the report is above)");
+            ExitCode::from(101)
+        }
+    };
+    for line in jobs_report(&model, &running) {
+        say(&line);
     }
+    finish(runtime, code)
+}
+
+/// Lets background tasks end (briefly) and returns `code`.
+fn finish(runtime: tokio::runtime::Runtime, code: ExitCode) -> ExitCode {
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    code
+}
+
+/// A line on stderr, and in the log: the terminal may be gone (SIGHUP), so a failed write is
+/// no error.
+fn say(line: &str) {
+    use std::io::Write;
+    tracing::warn!("{line}");
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// The jobs running now, by id.
+fn running_jobs(m: &Model) -> Vec<milvus_backup_tui::jobs::JobId> {
+    m.jobs
+        .jobs
+        .iter()
+        .filter(|j| j.status.is_active())
+        .map(|j| j.id)
+        .collect()
+}
+
+/// What became of the jobs that were running when the UI stopped.
+fn jobs_report(m: &Model, running: &[milvus_backup_tui::jobs::JobId]) -> Vec<String> {
+    if running.is_empty() {
+        return vec!["no job was running".into()];
+    }
+    m.jobs
+        .jobs
+        .iter()
+        .filter(|j| running.contains(&j.id))
+        .map(|j| {
+            let what = match j.status {
+                state::JobStatus::Running | state::JobStatus::Cancelling => {
+                    "cancelled, still stopping when the program exited"
+                }
+                state::JobStatus::Cancelled => "cancelled",
+                state::JobStatus::Succeeded => "finished before the cancel",
+                state::JobStatus::Failed => "failed",
+            };
+            let hint = match (&j.kind, &j.status) {
+                (_, state::JobStatus::Succeeded) => String::new(),
+                (milvus_backup_tui::jobs::JobKind::Backup { name }, _) => format!(
+                    "; the backup is incomplete: finish it with `create -n {name} --resume` or remove it with `delete -n {name} --yes`"
+                ),
+                (milvus_backup_tui::jobs::JobKind::Verify { .. }, _) => String::new(),
+                (milvus_backup_tui::jobs::JobKind::Restore { .. }, _) => {
+                    "; a collection it was restoring may hold part of the data: drop it, or restore again with drop-existing".into()
+                }
+            };
+            format!("job {}: {what}{hint}", j.kind)
+        })
+        .collect()
 }
 
 /// The model before anything is loaded, and the cluster to connect to.

@@ -84,6 +84,29 @@ fn backup_dialog() {
         Action::Edit(tui_input::InputRequest::InsertChar('x')),
     );
     snap("backup_dialog_invalid", &m);
+    let _ = update(&mut m, Action::Edit(tui_input::InputRequest::DeleteLine));
+    for c in "nightly_0101".chars() {
+        let _ = update(&mut m, Action::Edit(tui_input::InputRequest::InsertChar(c)));
+    }
+    snap("backup_dialog_name_exists", &m);
+    // Nothing selected: the collection under the cursor, and the dialog says so.
+    let mut m = on(Screen::Collections);
+    m.collections.cursor = 1;
+    let _ = update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "backup_2026_01_01_00_00_00_0".into(),
+        },
+    );
+    snap("backup_dialog_under_cursor", &m);
+}
+
+#[test]
+fn collections_left_incomplete_by_a_restore() {
+    let mut m = on(Screen::Collections);
+    m.collections.incomplete.insert("default.movies".into());
+    m.collections.cursor = 2;
+    snap("collections_incomplete", &m);
 }
 
 #[test]
@@ -95,6 +118,12 @@ fn backups_screen_and_delete() {
     let mut m = on(Screen::Backups);
     m.backups.cursor = 2;
     snap("backups_incomplete", &m);
+    let mut m = on(Screen::Backups);
+    let _ = update(&mut m, Action::Key('/'));
+    for c in "zzz".chars() {
+        let _ = update(&mut m, Action::Edit(tui_input::InputRequest::InsertChar(c)));
+    }
+    snap("backups_filter_matches_nothing", &m);
 }
 
 #[test]
@@ -109,6 +138,48 @@ fn jobs_screen() {
     let mut m = fixtures::model();
     m.screen = Screen::Jobs;
     snap("jobs_empty", &m);
+}
+
+#[test]
+fn jobs_that_ended() {
+    use milvus_backup_tui::jobs::JobKind;
+    use milvus_backup_tui::progress::Phase;
+    let mut m = fixtures::model_with_jobs();
+    let mut cancelled = fixtures::job(
+        3,
+        JobKind::Restore {
+            name: "nightly_0101".into(),
+            target: "127.0.0.1:19530".into(),
+        },
+        super::state::JobStatus::Cancelled,
+        &[
+            "cancelled",
+            "default.books -> default.books_r: created, data not imported",
+            "default.movies -> default.movies_r: not started",
+            "to clean up: the collections above that are not restored may hold part of their data (marked INCOMPLETE on screen 1); drop them, or restore again with drop existing (d on the plan page) to replace them",
+        ],
+    );
+    cancelled.progress.phase = Phase::Importing;
+    cancelled.progress.files = Default::default();
+    cancelled.detail = "all collections, suffix _r".into();
+    m.jobs.jobs.push(cancelled);
+    let mut done = fixtures::job(
+        4,
+        JobKind::Backup {
+            name: "nightly_0102".into(),
+        },
+        super::state::JobStatus::Succeeded,
+        &[
+            "backup nightly_0102 created: 2 collection(s), 6 segment(s), 4200 rows, 96 file(s), 30.0 MiB",
+        ],
+    );
+    done.progress.phase = Phase::ListingFiles;
+    done.detail = "2 collection(s)".into();
+    m.jobs.jobs.push(done);
+    m.jobs.cursor = 2;
+    snap("jobs_cancelled", &m);
+    m.jobs.cursor = 3;
+    snap("jobs_done", &m);
 }
 
 #[test]
@@ -160,6 +231,31 @@ fn restore_wizard_pages() {
     w.plan = PlanView::Ready(Box::new(fixtures::plan_with_conflicts()));
     m.dialog = Some(Dialog::Restore(Box::new(w)));
     snap("wizard_plan_conflict", &m);
+    // Drop existing: what it destroys, then the typed confirmation.
+    let mut m = on(Screen::Backups);
+    let mut w = fixtures::wizard(WizardStep::Plan);
+    let mut p = fixtures::plan();
+    p.collections[0].exists = true;
+    w.plan = PlanView::Ready(Box::new(p));
+    w.drop_existing = true;
+    w.doomed = vec![super::state::Doomed {
+        target: "default.books_restored".into(),
+        rows: Some(2950),
+        bytes: Some(1_800_000),
+    }];
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+    snap("wizard_plan_destructive", &m);
+    let _ = update(&mut m, Action::Enter);
+    for c in "127.0".chars() {
+        let _ = update(&mut m, Action::Edit(tui_input::InputRequest::InsertChar(c)));
+    }
+    snap("wizard_plan_confirm", &m);
+    let mut m = on(Screen::Backups);
+    m.dialog = Some(Dialog::Restore(Box::new(fixtures::wizard(
+        WizardStep::Target,
+    ))));
+    let _ = update(&mut m, Action::Quit);
+    snap("wizard_leave", &m);
 }
 
 #[test]
@@ -176,7 +272,7 @@ fn unreachable_server_without_a_config() {
             error: "cannot connect to Milvus at 127.0.0.1:19530: connection refused".into(),
         },
     );
-    let _ = update(&mut m, Action::BackupsLoaded(vec![]));
+    let _ = update(&mut m, Action::BackupsLoaded(vec![], 0));
     snap("unreachable", &m);
 }
 

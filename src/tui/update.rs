@@ -58,15 +58,20 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             vec![]
         }
         Action::CollectionsLoaded(data) => {
-            m.collections.data = Some(data);
+            m.collections.replace_data(data);
             m.collections.loading = false;
-            m.collections.clamp_cursor();
             let ids = m.collections.ids();
-            if ids.is_empty() {
-                vec![]
-            } else {
-                vec![Command::LoadStorageSizes(ids)]
+            let mut cmds = vec![];
+            if !ids.is_empty() {
+                cmds.push(Command::LoadStorageSizes(ids));
             }
+            cmds.extend(poll_load_states(m));
+            cmds
+        }
+        Action::LoadStates(states) => {
+            m.collections.polling_load = false;
+            m.collections.set_load_states(&states);
+            poll_load_states(m)
         }
         Action::StorageSize {
             collection,
@@ -80,10 +85,10 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             m.collections.set_storage(&collection, id, state);
             vec![]
         }
-        Action::BackupsLoaded(entries) => {
-            m.backups.entries = Some(entries);
+        Action::BackupsLoaded(entries, listed_at) => {
+            m.backups.replace_entries(entries, listed_at);
             m.backups.loading = false;
-            m.backups.clamp_cursor();
+            recheck_backup_name(m);
             refocus_compat(m);
             vec![]
         }
@@ -110,9 +115,10 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
             });
             vec![]
         }
-        Action::PlanReady(plan) => {
+        Action::PlanReady(plan, doomed) => {
             if let Some(Dialog::Restore(w)) = &mut m.dialog {
                 w.plan = super::state::PlanView::Ready(plan);
+                w.doomed = doomed;
             }
             vec![]
         }
@@ -145,6 +151,17 @@ pub fn update(m: &mut Model, action: Action) -> Vec<Command> {
         Action::Interrupt => quit_now(m),
         other => user_action(m, other),
     }
+}
+
+/// While collections are loading, their load state is read again every few seconds (one poll
+/// at a time) until none is.
+fn poll_load_states(m: &mut Model) -> Vec<Command> {
+    let loading = m.collections.loading_collections();
+    if loading.is_empty() || m.collections.polling_load {
+        return vec![];
+    }
+    m.collections.polling_load = true;
+    vec![Command::PollLoadStates(loading)]
 }
 
 /// Keys and commands from the user, read according to what is in front.
@@ -224,6 +241,7 @@ fn user_action(m: &mut Model, action: Action) -> Vec<Command> {
 
 fn open_backup_dialog(m: &mut Model, default_name: String) -> Vec<Command> {
     let mut collections = m.collections.selected_existing();
+    let from_selection = !collections.is_empty();
     if collections.is_empty()
         && let Some((db, c)) = m.collections.current_collection()
     {
@@ -233,15 +251,46 @@ fn open_backup_dialog(m: &mut Model, default_name: String) -> Vec<Command> {
         m.notice = Some("select collections with Space first".into());
         return vec![];
     }
-    let error = validate_backup_name(&default_name)
-        .err()
-        .map(|e| e.to_string());
+    let error = backup_name_problem(m, &default_name);
     m.dialog = Some(Dialog::BackUp(BackupDialog {
         input: tui_input::Input::new(default_name),
         collections,
+        from_selection,
         error,
     }));
     vec![]
+}
+
+/// What is wrong with a new backup's name: not a valid name, or the name of a backup in the
+/// list (complete or not). A name the list does not hold yet is checked when the job starts.
+fn backup_name_problem(m: &Model, name: &str) -> Option<String> {
+    if let Err(e) = validate_backup_name(name) {
+        return Some(e.to_string());
+    }
+    let entry = m
+        .backups
+        .entries
+        .as_deref()?
+        .iter()
+        .find(|e| e.name == name)?;
+    Some(match entry.info {
+        Some(_) => format!("a backup named {name} exists already: choose another name"),
+        None => format!(
+            "an {} backup named {name} exists already: choose another name, or delete it on screen 2",
+            entry.state()
+        ),
+    })
+}
+
+/// Checks the back-up dialog's name again (the list of backups changed).
+fn recheck_backup_name(m: &mut Model) {
+    let problem = match &m.dialog {
+        Some(Dialog::BackUp(d)) => backup_name_problem(m, d.input.value().trim()),
+        _ => return,
+    };
+    if let Some(Dialog::BackUp(d)) = &mut m.dialog {
+        d.error = problem;
+    }
 }
 
 fn close_dialog(m: &mut Model) -> Vec<Command> {
@@ -262,9 +311,7 @@ fn dialog_action(m: &mut Model, action: Action) -> Vec<Command> {
             Action::Back => (None, vec![]),
             Action::Edit(req) => {
                 d.input.handle(req);
-                d.error = validate_backup_name(d.input.value().trim())
-                    .err()
-                    .map(|e| e.to_string());
+                d.error = backup_name_problem(m, d.input.value().trim());
                 (Some(Dialog::BackUp(d)), vec![])
             }
             Action::Enter if d.error.is_none() => {
@@ -272,7 +319,10 @@ fn dialog_action(m: &mut Model, action: Action) -> Vec<Command> {
                     name: d.input.value().trim().to_string(),
                     collections: d.collections.clone(),
                 };
-                m.collections.selected.clear();
+                // The selection stays until the backup succeeds: a failed one can be retried.
+                m.collections
+                    .backing_up
+                    .insert(d.input.value().trim().to_string(), d.collections);
                 (None, vec![cmd])
             }
             _ => (Some(Dialog::BackUp(d)), vec![]),
@@ -351,6 +401,8 @@ fn job_started(m: &mut Model, info: JobStartedInfo) {
         progress: Progress::default(),
         elapsed: Duration::ZERO,
         outcome: vec![],
+        started: info.started,
+        detail: info.detail,
     });
     m.jobs.cursor = m.jobs.jobs.len() - 1;
     m.show(Screen::Jobs);
@@ -364,23 +416,40 @@ fn job_finished(
     let mut cmds = vec![];
     if let Some(j) = m.jobs.get_mut(id) {
         j.status = match &result {
+            // The check ran, and found damaged files.
+            Ok(milvus_backup_tui::jobs::JobOutput::Verify(r)) if !r.is_ok() => JobStatus::Failed,
             Ok(_) => JobStatus::Succeeded,
             Err(f) if f.cancelled => JobStatus::Cancelled,
             Err(_) => JobStatus::Failed,
         };
         j.outcome = outcome_lines(&result);
         match (&j.kind, &result) {
-            (milvus_backup_tui::jobs::JobKind::Backup { .. }, _) => {
+            (milvus_backup_tui::jobs::JobKind::Backup { name }, result) => {
+                let taken = m.collections.backing_up.remove(name).unwrap_or_default();
+                if result.is_ok() {
+                    for q in taken {
+                        m.collections.selected.remove(&q);
+                    }
+                }
                 m.backups.loading = true;
                 cmds.push(Command::LoadBackups);
             }
-            (milvus_backup_tui::jobs::JobKind::Restore { .. }, Ok(_))
-                if matches!(m.connection, Connection::Connected { .. }) =>
-            {
-                m.collections.loading = true;
-                cmds.push(Command::LoadCollections);
+            (milvus_backup_tui::jobs::JobKind::Restore { .. }, result) => {
+                let report = match result {
+                    Ok(milvus_backup_tui::jobs::JobOutput::Restore(r)) => Some(r),
+                    Err(f) => f.report.as_ref(),
+                    Ok(_) => None,
+                };
+                if let Some(r) = report {
+                    m.collections.note_restore(r);
+                }
+                // Done, failed or cancelled: the tree shows what the target holds now.
+                if matches!(m.connection, Connection::Connected { .. }) {
+                    m.collections.loading = true;
+                    cmds.push(Command::LoadCollections);
+                }
             }
-            _ => {}
+            (milvus_backup_tui::jobs::JobKind::Verify { .. }, _) => {}
         }
     }
     if m.quitting && m.jobs.running() == 0 {

@@ -7,8 +7,25 @@ use super::state::{NamingMode, PlanView, Wizard, WizardStep};
 const OPTION_COUNT: usize = 3;
 
 pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
+    if w.confirm.is_some() {
+        let cmds = confirm(w, action);
+        return (cmds.is_empty(), cmds);
+    }
+    if w.leaving {
+        return match action {
+            Action::Confirm(true) | Action::Quit => (false, vec![]),
+            _ => {
+                w.leaving = false;
+                (true, vec![])
+            }
+        };
+    }
     match action {
+        // q leaves from any step, asking first when something was chosen.
+        Action::Quit if w.changed() => w.leaving = true,
+        Action::Quit => return (false, vec![]),
         Action::Back => match w.step.prev() {
+            None if w.changed() => w.leaving = true,
             None => return (false, vec![]),
             Some(prev) => {
                 w.step = prev;
@@ -43,9 +60,31 @@ pub fn update_wizard(w: &mut Wizard, action: Action) -> (bool, Vec<Command>) {
     (true, vec![])
 }
 
+/// The typed confirmation of a destructive restore: Enter starts it once the target's name is
+/// typed, Esc takes the question back.
+fn confirm(w: &mut Wizard, action: Action) -> Vec<Command> {
+    match action {
+        Action::Edit(req) => {
+            if let Some(i) = &mut w.confirm {
+                i.handle(req);
+            }
+        }
+        Action::Back => w.confirm = None,
+        Action::Enter if w.confirmed() => {
+            if let Ok(spec) = w.spec() {
+                w.confirm = None;
+                return vec![Command::StartRestore(spec)];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
 fn replan(w: &mut Wizard) -> Vec<Command> {
     match w.spec() {
         Ok(spec) => {
+            w.doomed.clear();
             w.plan = PlanView::Loading;
             w.plan_scroll = 0;
             vec![Command::PlanRestore(spec)]
@@ -58,6 +97,11 @@ fn enter(w: &mut Wizard) -> (bool, Vec<Command>) {
     if w.step == WizardStep::Plan {
         // Refused while the plan lists existing targets (the page says why).
         return match (&w.plan, w.spec()) {
+            // Dropping collections wants the target's name typed first.
+            (PlanView::Ready(p), Ok(_)) if p.conflicts.is_empty() && w.destroys() => {
+                w.confirm = Some(tui_input::Input::default());
+                (true, vec![])
+            }
             (PlanView::Ready(p), Ok(spec)) if p.conflicts.is_empty() => {
                 (false, vec![Command::StartRestore(spec)])
             }

@@ -15,6 +15,8 @@ pub const ROWS: u16 = 40;
 pub struct Tui {
     session: Session<UnixProcess, PtyStream>,
     parser: vt100::Parser,
+    /// Every byte the program wrote, escape sequences included.
+    raw: Vec<u8>,
 }
 
 impl Tui {
@@ -29,6 +31,11 @@ impl Tui {
         for (k, v) in envs {
             cmd.env(k, v);
         }
+        Tui::spawn(cmd)
+    }
+
+    /// Any command in a pty of [`COLS`]x[`ROWS`].
+    pub fn spawn(cmd: Command) -> Tui {
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session
             .get_process_mut()
@@ -41,6 +48,7 @@ impl Tui {
                 COLS.try_into().expect("cols"),
                 0,
             ),
+            raw: vec![],
         }
     }
 
@@ -50,7 +58,10 @@ impl Tui {
         loop {
             match self.session.try_read(&mut buf) {
                 Ok(0) => break,
-                Ok(n) => self.parser.process(&buf[..n]),
+                Ok(n) => {
+                    self.parser.process(&buf[..n]);
+                    self.raw.extend_from_slice(&buf[..n]);
+                }
                 Err(_) => break,
             }
         }
@@ -91,6 +102,11 @@ impl Tui {
 
     /// Waits for the program to exit; returns whether it exited with status 0.
     pub fn wait_exit(&mut self, limit: Duration) -> bool {
+        self.wait_exit_code(limit) == 0
+    }
+
+    /// Waits for the program to exit; returns its exit status.
+    pub fn wait_exit_code(&mut self, limit: Duration) -> i32 {
         let start = Instant::now();
         loop {
             self.pump();
@@ -98,7 +114,7 @@ impl Tui {
                 Ok(WaitStatus::StillAlive) => {}
                 Ok(WaitStatus::Exited(_, code)) => {
                     self.pump();
-                    return code == 0;
+                    return code;
                 }
                 other => panic!("the program ended badly: {other:?}\n{}", self.screen()),
             }
@@ -107,6 +123,55 @@ impl Tui {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Sends the program a signal (`TERM`, `HUP`, `INT`), as `kill` would.
+    pub fn signal(&self, name: &str) {
+        let pid = self.session.get_process().pid().to_string();
+        let ok = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(&pid)
+            .status()
+            .expect("run kill")
+            .success();
+        assert!(ok, "kill -{name} {pid} failed");
+    }
+
+    /// Everything the program wrote so far, escape sequences included, as text.
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw).into_owned()
+    }
+
+    /// The terminal cursor: (row, column), and whether it is shown.
+    pub fn cursor(&self) -> ((u16, u16), bool) {
+        let s = self.parser.screen();
+        (s.cursor_position(), !s.hide_cursor())
+    }
+
+    /// Walks the restore wizard from the Backups screen (cursor on the backup) to its plan page:
+    /// all collections, named with `suffix` (`None`: the same names), the first cluster, the
+    /// default options.
+    pub fn wizard_to_plan(&mut self, suffix: Option<&str>) {
+        self.keys("\r");
+        self.wait_for("Which collections to restore", Duration::from_secs(10));
+        self.keys("\r");
+        self.wait_for(
+            "How the restored collections are named",
+            Duration::from_secs(10),
+        );
+        match suffix {
+            Some(s) => {
+                self.keys("\x15"); // Ctrl-U clears the offered suffix
+                self.keys(s);
+                self.wait_for(&format!("suffix: {s}"), Duration::from_secs(5));
+            }
+            None => self.keys("\x1b[A"), // Up: "keep the names"
+        }
+        self.keys("\r");
+        self.wait_for("Restore into", Duration::from_secs(10));
+        self.keys("\r");
+        self.wait_for("Options:", Duration::from_secs(10));
+        self.keys("\r");
     }
 
     /// Whether the program left the alternate screen and showed the cursor again.

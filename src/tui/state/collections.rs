@@ -60,6 +60,14 @@ pub enum TreeRow {
     Partition(usize, usize, usize),
 }
 
+/// A line of the tree by name, which survives a reload (indexes do not).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowKey {
+    Db(String),
+    Collection(String, String),
+    Partition(String, String, String),
+}
+
 #[derive(Default)]
 pub struct CollectionsState {
     pub data: Option<CollectionsData>,
@@ -72,40 +80,52 @@ pub struct CollectionsState {
     pub filter: Input,
     pub filtering: bool,
     pub show_schema: bool,
+    /// Backup name → `db.collection` it takes, for backups started and not ended: the
+    /// selection is cleared of them when the backup succeeds (kept when it fails).
+    pub backing_up: std::collections::HashMap<String, Vec<String>>,
+    /// `db.collection` that a restore of this session left incomplete (created, data not all
+    /// imported: cancelled or failed), until a restore into it succeeds.
+    pub incomplete: BTreeSet<String>,
+    /// A poll of the load states of loading collections is under way.
+    pub polling_load: bool,
 }
+
+/// The load state of a collection Milvus is loading (as `LoadState::as_str` says it).
+const LOADING: &str = "loading";
 
 pub fn qualified(db: &str, coll: &str) -> String {
     format!("{db}.{coll}")
 }
 
 impl CollectionsState {
-    fn matches(&self, coll: &str) -> bool {
-        let f = self.filter.value().trim().to_lowercase();
-        f.is_empty() || coll.to_lowercase().contains(&f)
-    }
-
     /// The lines of the tree as shown: filtered, partitions of expanded collections.
     pub fn rows(&self) -> Vec<TreeRow> {
         let mut out = Vec::new();
         let Some(data) = &self.data else {
             return out;
         };
+        // Called several times a frame on trees of thousands: the filter is lowered once, and
+        // names only when there is a filter.
+        let f = self.filter.value().trim().to_lowercase();
+        let matches = |name: &str| f.is_empty() || name.to_lowercase().contains(&f);
         for (d, db) in data.dbs.iter().enumerate() {
             let colls: Vec<usize> = db
                 .collections
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| self.matches(&c.name))
+                .filter(|(_, c)| matches(&c.name))
                 .map(|(i, _)| i)
                 .collect();
-            if colls.is_empty() && !self.filter.value().trim().is_empty() {
+            if colls.is_empty() && !f.is_empty() {
                 continue;
             }
             out.push(TreeRow::Db(d));
             for c in colls {
                 out.push(TreeRow::Collection(d, c));
                 let coll = &db.collections[c];
-                if self.expanded.contains(&qualified(&db.name, &coll.name)) {
+                if !self.expanded.is_empty()
+                    && self.expanded.contains(&qualified(&db.name, &coll.name))
+                {
                     for p in 0..coll.partitions.len() {
                         out.push(TreeRow::Partition(d, c, p));
                     }
@@ -131,23 +151,78 @@ impl CollectionsState {
         }
     }
 
+    /// The line under the cursor, by name.
+    pub fn current_key(&self) -> Option<RowKey> {
+        self.key_of(self.current_row()?)
+    }
+
+    /// Replaces the tree with a fresh one, keeping the cursor on the same line by name: on its
+    /// collection when the partition is gone, on its database when the collection is gone.
+    pub fn replace_data(&mut self, data: CollectionsData) {
+        let key = self.current_key();
+        self.data = Some(data);
+        let mut tries = vec![];
+        match key {
+            Some(RowKey::Partition(d, c, p)) => {
+                tries.push(RowKey::Partition(d.clone(), c.clone(), p));
+                tries.push(RowKey::Collection(d.clone(), c));
+                tries.push(RowKey::Db(d));
+            }
+            Some(RowKey::Collection(d, c)) => {
+                tries.push(RowKey::Collection(d.clone(), c));
+                tries.push(RowKey::Db(d));
+            }
+            Some(RowKey::Db(d)) => tries.push(RowKey::Db(d)),
+            None => {}
+        }
+        let rows = self.rows();
+        let found = tries.iter().find_map(|k| {
+            rows.iter()
+                .position(|r| self.key_of(*r).as_ref() == Some(k))
+        });
+        if let Some(i) = found {
+            self.cursor = i;
+        }
+        self.clamp_cursor();
+    }
+
+    fn key_of(&self, row: TreeRow) -> Option<RowKey> {
+        let data = self.data.as_ref()?;
+        Some(match row {
+            TreeRow::Db(d) => RowKey::Db(data.dbs.get(d)?.name.clone()),
+            TreeRow::Collection(d, c) => {
+                let db = data.dbs.get(d)?;
+                RowKey::Collection(db.name.clone(), db.collections.get(c)?.name.clone())
+            }
+            TreeRow::Partition(d, c, p) => {
+                let db = data.dbs.get(d)?;
+                let coll = db.collections.get(c)?;
+                RowKey::Partition(
+                    db.name.clone(),
+                    coll.name.clone(),
+                    coll.partitions.get(p)?.name.clone(),
+                )
+            }
+        })
+    }
+
     pub fn clamp_cursor(&mut self) {
         let n = self.rows().len();
         self.cursor = if n == 0 { 0 } else { self.cursor.min(n - 1) };
     }
 
+    /// Every collection of the tree, with its database.
+    fn all(&self) -> impl Iterator<Item = (&DbNode, &CollectionNode)> {
+        self.data
+            .iter()
+            .flat_map(|d| d.dbs.iter())
+            .flat_map(|db| db.collections.iter().map(move |c| (db, c)))
+    }
+
     /// `db.collection` and id of every collection, for reading their sizes.
     pub fn ids(&self) -> Vec<(String, i64)> {
-        let Some(data) = &self.data else {
-            return vec![];
-        };
-        data.dbs
-            .iter()
-            .flat_map(|db| {
-                db.collections
-                    .iter()
-                    .map(move |c| (qualified(&db.name, &c.name), c.id))
-            })
+        self.all()
+            .map(|(db, c)| (qualified(&db.name, &c.name), c.id))
             .collect()
     }
 
@@ -163,18 +238,46 @@ impl CollectionsState {
         }
     }
 
+    /// `(db, collection)` of the collections Milvus is loading now.
+    pub fn loading_collections(&self) -> Vec<(String, String)> {
+        self.all()
+            .filter(|(_, c)| c.load_state == LOADING)
+            .map(|(db, c)| (db.name.clone(), c.name.clone()))
+            .collect()
+    }
+
+    /// Records load states read again.
+    pub fn set_load_states(&mut self, states: &[(String, String, String)]) {
+        let Some(data) = &mut self.data else { return };
+        for (db_name, coll, state) in states {
+            for db in data.dbs.iter_mut().filter(|d| &d.name == db_name) {
+                for c in db.collections.iter_mut().filter(|c| &c.name == coll) {
+                    c.load_state = state.clone();
+                }
+            }
+        }
+    }
+
+    /// Notes which targets a restore left incomplete and which it restored.
+    pub fn note_restore(&mut self, report: &milvus_backup_tui::restore::RestoreReport) {
+        use milvus_backup_tui::restore::CollectionOutcome;
+        for c in &report.collections {
+            match c.outcome {
+                CollectionOutcome::Restored => {
+                    self.incomplete.remove(&c.target);
+                }
+                CollectionOutcome::Created | CollectionOutcome::Failed(_) => {
+                    self.incomplete.insert(c.target.clone());
+                }
+                CollectionOutcome::NotStarted => {}
+            }
+        }
+    }
+
     /// Selected collections that still exist, sorted.
     pub fn selected_existing(&self) -> Vec<String> {
-        let Some(data) = &self.data else {
-            return vec![];
-        };
-        data.dbs
-            .iter()
-            .flat_map(|db| {
-                db.collections
-                    .iter()
-                    .map(move |c| qualified(&db.name, &c.name))
-            })
+        self.all()
+            .map(|(db, c)| qualified(&db.name, &c.name))
             .filter(|q| self.selected.contains(q))
             .collect()
     }

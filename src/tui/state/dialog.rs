@@ -8,6 +8,9 @@ pub struct BackupDialog {
     pub input: Input,
     /// `db.collection` of what will be backed up.
     pub collections: Vec<String>,
+    /// Whether they are the selection (else the collection under the cursor, nothing being
+    /// selected).
+    pub from_selection: bool,
     /// What is wrong with the name as typed, checked on every key.
     pub error: Option<String>,
 }

@@ -39,9 +39,44 @@ pub struct JobView {
     pub elapsed: Duration,
     /// The result, or the error in full, once finished.
     pub outcome: Vec<String>,
+    pub started: chrono::DateTime<chrono::Utc>,
+    /// How it was asked for, beyond its kind (see `JobStartedInfo::detail`).
+    pub detail: String,
 }
 
 impl JobView {
+    /// The job's title: what, how, and when it started (`HH:MM:SS` UTC).
+    pub fn title(&self) -> String {
+        format!(
+            "{}, started {} UTC",
+            self.what(),
+            self.started.format("%H:%M:%S")
+        )
+    }
+
+    /// What the job does and how it was asked for: `restore b into t (suffix _r)`.
+    pub fn what(&self) -> String {
+        if self.detail.is_empty() {
+            self.kind.to_string()
+        } else {
+            format!("{} ({})", self.kind, self.detail)
+        }
+    }
+
+    /// The phase as it goes with the status: the running phase while active, where it stopped
+    /// when it failed or was cancelled, nothing once done.
+    pub fn phase_text(&self) -> String {
+        match self.status {
+            JobStatus::Running | JobStatus::Cancelling => self.progress.phase.label().into(),
+            JobStatus::Succeeded => "-".into(),
+            JobStatus::Failed | JobStatus::Cancelled => match self.progress.phase {
+                milvus_backup_tui::progress::Phase::Done
+                | milvus_backup_tui::progress::Phase::Failed => "-".into(),
+                p => format!("in {}", p.label()),
+            },
+        }
+    }
+
     /// Bytes per second so far.
     pub fn rate(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();

@@ -8,6 +8,8 @@ mod jobs;
 mod log;
 mod wizard;
 
+#[cfg(test)]
+pub use backups::BackupSort;
 pub use backups::BackupsState;
 pub use collections::{
     CollectionNode, CollectionsData, CollectionsState, DbNode, PartitionNode, StorageState, TreeRow,
@@ -16,7 +18,7 @@ pub use compat::CompatState;
 pub use dialog::{BackupDialog, Dialog};
 pub use jobs::{JobStatus, JobView, JobsState};
 pub use log::{LogLine, LogState};
-pub use wizard::{NamingMode, PlanView, Wizard, WizardStep};
+pub use wizard::{Doomed, NamingMode, PlanView, Wizard, WizardStep};
 
 /// The screens, in tab order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -81,6 +81,15 @@ pub enum PlanView {
     Failed(String),
 }
 
+/// An existing target collection the restore will drop, and what it holds now (`None`: could
+/// not be read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doomed {
+    pub target: String,
+    pub rows: Option<i64>,
+    pub bytes: Option<u64>,
+}
+
 pub struct Wizard {
     pub step: WizardStep,
     pub backup: String,
@@ -102,6 +111,12 @@ pub struct Wizard {
     pub plan: PlanView,
     /// How far the plan page is scrolled.
     pub plan_scroll: u16,
+    /// What the ready plan's drop-existing would destroy.
+    pub doomed: Vec<Doomed>,
+    /// The typed confirmation of a destructive restore (the target's name), once asked for.
+    pub confirm: Option<Input>,
+    /// `q` asked to leave a wizard with choices made: waiting for y/n.
+    pub leaving: bool,
 }
 
 impl Wizard {
@@ -129,6 +144,9 @@ impl Wizard {
             option_cursor: 0,
             plan: PlanView::NotAsked,
             plan_scroll: 0,
+            doomed: vec![],
+            confirm: None,
+            leaving: false,
         }
     }
 
@@ -234,6 +252,46 @@ impl Wizard {
             PlanView::Ready(p) if !p.conflicts.is_empty() => Some(&p.conflicts),
             _ => None,
         }
+    }
+
+    /// Whether anything was chosen that leaving would lose: a collection left out, another
+    /// naming or suffix, another cluster or option, or a step beyond the first.
+    pub fn changed(&self) -> bool {
+        let fresh = Wizard::new(String::new(), String::new(), vec![], vec![]);
+        self.step != WizardStep::Collections
+            || self.collections.iter().any(|(_, on)| !*on)
+            || self.naming != fresh.naming
+            || self.suffix.value() != fresh.suffix.value()
+            || !self.rules.value().is_empty()
+            || !self.target_db.value().is_empty()
+            || self.cluster != fresh.cluster
+            || self.drop_existing != fresh.drop_existing
+            || self.create_indexes != fresh.create_indexes
+            || self.load != fresh.load
+    }
+
+    /// Whether the ready plan drops existing collections.
+    pub fn destroys(&self) -> bool {
+        match &self.plan {
+            PlanView::Ready(p) => self.drop_existing && p.collections.iter().any(|c| c.exists),
+            _ => false,
+        }
+    }
+
+    /// What must be typed to confirm a destructive restore: the target cluster's name, or its
+    /// address for the top-level `[milvus]`.
+    pub fn confirm_name(&self) -> String {
+        self.clusters
+            .get(self.cluster)
+            .map(|c| c.name.clone().unwrap_or_else(|| c.address.clone()))
+            .unwrap_or_default()
+    }
+
+    /// Whether the typed confirmation matches.
+    pub fn confirmed(&self) -> bool {
+        self.confirm
+            .as_ref()
+            .is_some_and(|i| i.value().trim() == self.confirm_name())
     }
 
     pub fn target_label(&self) -> String {

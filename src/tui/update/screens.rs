@@ -199,6 +199,23 @@ fn backups(m: &mut Model, action: Action) -> Vec<Command> {
             m.backups.loading = true;
             vec![Command::LoadBackups]
         }
+        Action::Key('v') => match m.backups.current() {
+            Some(e) if e.info.is_some() => vec![Command::StartVerify(e.name.clone())],
+            Some(e) => {
+                m.notice = Some(format!(
+                    "backup {} is {}: there is no metadata to verify its files against",
+                    e.name,
+                    e.state()
+                ));
+                vec![]
+            }
+            None => vec![],
+        },
+        Action::Key('o') => {
+            m.backups.cycle_sort();
+            refocus_compat(m);
+            vec![]
+        }
         Action::Key('/') => {
             m.backups.filtering = true;
             vec![]

@@ -1,7 +1,7 @@
 //! `update` without a terminal: an action in, the new state and the commands out.
 
 use super::update;
-use crate::tui::action::{Action, JobStartedInfo};
+use crate::tui::action::Action;
 use crate::tui::command::{Command, NamingChoice, RestoreSpec};
 use crate::tui::fixtures;
 use crate::tui::state::{
@@ -38,7 +38,10 @@ fn connecting_loads_collections_and_focuses_the_compat_pair() {
     assert_eq!(cmds, vec![Command::LoadCollections]);
     assert!(m.collections.loading);
     assert_eq!(m.server_version(), Some("v2.3.5"));
-    update(&mut m, Action::BackupsLoaded(fixtures::backups()));
+    update(
+        &mut m,
+        Action::BackupsLoaded(fixtures::backups(), fixtures::LISTED_AT_MS),
+    );
     assert_eq!(m.compat.focus, Some((1, 1)), "2.3 -> 2.3");
 }
 
@@ -270,7 +273,11 @@ fn back_up_validates_the_name_as_typed_and_starts_a_job() {
         }]
     );
     assert!(m.dialog.is_none());
-    assert!(m.collections.selected.is_empty());
+    assert_eq!(
+        m.collections.selected.len(),
+        2,
+        "the selection stays until the backup succeeds"
+    );
 }
 
 #[test]
@@ -367,7 +374,10 @@ fn the_wizard_walks_to_a_plan_and_changes_nothing_before_confirm() {
     assert!(matches!(wizard(&m).plan, PlanView::Loading));
     // Enter while the plan is loading does nothing.
     assert_eq!(update(&mut m, Action::Enter), vec![]);
-    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    update(
+        &mut m,
+        Action::PlanReady(Box::new(fixtures::plan()), vec![]),
+    );
     let cmds = update(&mut m, Action::Enter);
     assert_eq!(cmds, vec![Command::StartRestore(spec)]);
     assert!(m.dialog.is_none());
@@ -436,10 +446,11 @@ fn job_progress_and_completion_update_the_jobs_screen() {
     let mut m = fixtures::model();
     update(
         &mut m,
-        Action::JobStarted(JobStartedInfo {
-            id: JobId(1),
-            kind: JobKind::Backup { name: "b".into() },
-        }),
+        Action::JobStarted(fixtures::started(
+            1,
+            JobKind::Backup { name: "b".into() },
+            "1 collection(s)",
+        )),
     );
     assert_eq!(m.screen, Screen::Jobs);
     assert_eq!(m.jobs.running(), 1);
@@ -624,13 +635,14 @@ fn a_finished_restore_reloads_the_collections() {
     let mut m = fixtures::model_with_jobs();
     update(
         &mut m,
-        Action::JobStarted(JobStartedInfo {
-            id: JobId(3),
-            kind: JobKind::Restore {
+        Action::JobStarted(fixtures::started(
+            3,
+            JobKind::Restore {
                 name: "x".into(),
                 target: "t".into(),
             },
-        }),
+            "all collections, same names",
+        )),
     );
     let cmds = update(
         &mut m,
@@ -727,7 +739,7 @@ fn a_plan_with_conflicts_is_listed_refuses_confirm_and_d_replans_with_drop_exist
     assert!(!spec.drop_existing);
     update(
         &mut m,
-        Action::PlanReady(Box::new(fixtures::plan_with_conflicts())),
+        Action::PlanReady(Box::new(fixtures::plan_with_conflicts()), vec![]),
     );
     assert_eq!(
         wizard(&m).conflicts().map(<[String]>::to_vec),
@@ -754,19 +766,25 @@ fn a_plan_with_conflicts_is_listed_refuses_confirm_and_d_replans_with_drop_exist
     assert!(wizard(&m).page_problem().is_none());
     let mut replanned = fixtures::plan();
     replanned.collections[0].exists = true;
-    update(&mut m, Action::PlanReady(Box::new(replanned)));
+    update(&mut m, Action::PlanReady(Box::new(replanned), vec![]));
     assert!(wizard(&m).conflicts().is_none());
     // d again turns it off (and plans again).
     assert_eq!(
         update(&mut m, Action::Key('d')),
         vec![Command::PlanRestore(spec)]
     );
-    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    update(
+        &mut m,
+        Action::PlanReady(Box::new(fixtures::plan()), vec![]),
+    );
     assert_eq!(
         update(&mut m, Action::Key('d')),
         vec![Command::PlanRestore(dropping.clone())]
     );
-    update(&mut m, Action::PlanReady(Box::new(fixtures::plan())));
+    update(
+        &mut m,
+        Action::PlanReady(Box::new(fixtures::plan()), vec![]),
+    );
     assert_eq!(
         update(&mut m, Action::Enter),
         vec![Command::StartRestore(dropping)]
@@ -804,4 +822,480 @@ fn e_opens_the_whole_banner_message_which_scrolls_and_closes() {
     update(&mut m, Action::Back);
     assert!(m.dialog.is_none());
     assert!(m.banner.is_some(), "closing the message keeps the banner");
+}
+
+fn backup_dialog(m: &crate::tui::state::Model) -> &crate::tui::state::BackupDialog {
+    match &m.dialog {
+        Some(Dialog::BackUp(d)) => d,
+        _ => panic!("no back-up dialog"),
+    }
+}
+
+#[test]
+fn back_up_refuses_the_name_of_an_existing_backup_as_typed() {
+    let mut m = fixtures::model();
+    m.collections.selected.insert("default.books".into());
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "nightly_010".into(),
+        },
+    );
+    assert!(backup_dialog(&m).error.is_none());
+    typed(&mut m, "1");
+    let e = backup_dialog(&m).error.clone().expect("an existing name");
+    assert!(e.contains("nightly_0101 exists already"), "{e}");
+    assert_eq!(update(&mut m, Action::Enter), vec![], "no start");
+    update(&mut m, Action::Edit(InputRequest::DeleteLine));
+    typed(&mut m, "interrupted");
+    let e = backup_dialog(&m).error.clone().expect("an incomplete one");
+    assert!(e.contains("incomplete backup named interrupted"), "{e}");
+    update(&mut m, Action::Edit(InputRequest::DeleteLine));
+    typed(&mut m, "fresh");
+    assert!(backup_dialog(&m).error.is_none());
+    // The list changes under the open dialog: the name is checked again.
+    let mut entries = fixtures::backups();
+    entries.push(milvus_backup_tui::catalog::BackupEntry {
+        name: "fresh".into(),
+        info: Some(fixtures::backup_info("fresh", "v2.3.5")),
+        problem: None,
+    });
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
+    assert!(backup_dialog(&m).error.is_some());
+}
+
+#[test]
+fn back_up_says_whether_it_takes_the_selection_or_the_cursor() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::Down);
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "b".into(),
+        },
+    );
+    assert!(!backup_dialog(&m).from_selection);
+    update(&mut m, Action::Back);
+    m.collections.selected.insert("shop.orders".into());
+    update(
+        &mut m,
+        Action::OpenBackupDialog {
+            default_name: "b".into(),
+        },
+    );
+    assert!(backup_dialog(&m).from_selection);
+    assert_eq!(backup_dialog(&m).collections, vec!["shop.orders"]);
+}
+
+fn start_backup(m: &mut crate::tui::state::Model, id: u64, name: &str) {
+    update(
+        m,
+        Action::OpenBackupDialog {
+            default_name: name.into(),
+        },
+    );
+    assert!(!update(m, Action::Enter).is_empty(), "started");
+    update(
+        m,
+        Action::JobStarted(fixtures::started(
+            id,
+            JobKind::Backup { name: name.into() },
+            "2 collection(s)",
+        )),
+    );
+}
+
+#[test]
+fn a_failed_backup_keeps_the_selection_a_successful_one_clears_it() {
+    let mut m = fixtures::model();
+    m.collections.selected.insert("default.books".into());
+    m.collections.selected.insert("shop.orders".into());
+    start_backup(&mut m, 7, "first");
+    let failure = JobFailure {
+        error: "storage full".into(),
+        hint: None,
+        cancelled: false,
+        report: None,
+    };
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(7),
+            result: Box::new(Err(failure)),
+        },
+    );
+    assert_eq!(m.collections.selected.len(), 2, "kept after the failure");
+    start_backup(&mut m, 8, "second");
+    let summary = milvus_backup_tui::backup::CreateSummary {
+        name: "second".into(),
+        collections: 2,
+        segments: 2,
+        files: 8,
+        bytes: 1000,
+        rows: 4200,
+        reused_files: 0,
+        server_side_files: 0,
+        warnings: vec![],
+    };
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(8),
+            result: Box::new(Ok(JobOutput::Backup(summary))),
+        },
+    );
+    assert!(m.collections.selected.is_empty(), "cleared after success");
+}
+
+#[test]
+fn a_reload_keeps_the_cursor_on_the_same_collection() {
+    let mut m = fixtures::model();
+    // default, books, movies, shop, orders: on "orders".
+    for _ in 0..4 {
+        update(&mut m, Action::Down);
+    }
+    let on = |m: &crate::tui::state::Model| {
+        m.collections
+            .current_collection()
+            .map(|(d, c)| format!("{}.{}", d.name, c.name))
+    };
+    assert_eq!(on(&m).as_deref(), Some("shop.orders"));
+    // A restore created two collections before it: the row number changes, the item not.
+    let mut data = fixtures::collections();
+    let mut extra = data.dbs[0].collections[0].clone();
+    extra.name = "books_r".into();
+    data.dbs[0].collections.insert(1, extra.clone());
+    extra.name = "art".into();
+    data.dbs[0].collections.insert(0, extra);
+    update(&mut m, Action::CollectionsLoaded(data));
+    assert_eq!(on(&m).as_deref(), Some("shop.orders"));
+    // Gone: the cursor goes to its database.
+    let mut data = fixtures::collections();
+    data.dbs[1].collections.clear();
+    update(&mut m, Action::CollectionsLoaded(data));
+    assert_eq!(m.collections.current_row(), Some(TreeRow::Db(1)), "on shop");
+}
+
+#[test]
+fn a_reload_keeps_the_cursor_on_the_same_backup() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::GoTo(Screen::Backups));
+    update(&mut m, Action::Down);
+    assert_eq!(m.backups.current().map(|b| b.name.as_str()), Some("old_22"));
+    let mut entries = fixtures::backups();
+    entries.insert(
+        0,
+        milvus_backup_tui::catalog::BackupEntry {
+            name: "newer".into(),
+            info: Some(fixtures::backup_info("newer", "v2.3.5")),
+            problem: None,
+        },
+    );
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
+    assert_eq!(m.backups.current().map(|b| b.name.as_str()), Some("old_22"));
+}
+
+fn restore_report(
+    outcome: milvus_backup_tui::restore::CollectionOutcome,
+) -> milvus_backup_tui::restore::RestoreReport {
+    milvus_backup_tui::restore::RestoreReport {
+        collections: vec![milvus_backup_tui::restore::CollectionReport {
+            source: "default.books".into(),
+            target: "default.books_r".into(),
+            outcome,
+            rows_expected: 3000,
+            rows_imported: 0,
+            rows_deleted: 0,
+            warnings: vec![],
+        }],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_cancelled_restore_reloads_marks_incomplete_and_says_how_to_clean_up() {
+    use milvus_backup_tui::restore::CollectionOutcome;
+    let mut m = fixtures::model_with_jobs();
+    let kind = JobKind::Restore {
+        name: "x".into(),
+        target: "t".into(),
+    };
+    update(
+        &mut m,
+        Action::JobStarted(fixtures::started(3, kind.clone(), "")),
+    );
+    let failure = JobFailure {
+        error: "cancelled".into(),
+        hint: None,
+        cancelled: true,
+        report: Some(restore_report(CollectionOutcome::Created)),
+    };
+    let cmds = update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(3),
+            result: Box::new(Err(failure)),
+        },
+    );
+    assert_eq!(
+        cmds,
+        vec![Command::LoadCollections],
+        "refreshed after a cancel"
+    );
+    assert!(m.collections.incomplete.contains("default.books_r"));
+    let j = m.jobs.get_mut(JobId(3)).expect("job");
+    assert_eq!(j.status, JobStatus::Cancelled);
+    assert_eq!(j.outcome[0], "cancelled");
+    assert!(
+        !j.outcome.iter().any(|l| l == "error: cancelled"),
+        "said once: {:?}",
+        j.outcome
+    );
+    assert!(
+        j.outcome.iter().any(|l| l.starts_with("to clean up:")),
+        "{:?}",
+        j.outcome
+    );
+    // Restored again: no longer incomplete.
+    update(&mut m, Action::JobStarted(fixtures::started(4, kind, "")));
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(4),
+            result: Box::new(Ok(JobOutput::Restore(restore_report(
+                CollectionOutcome::Restored,
+            )))),
+        },
+    );
+    assert!(m.collections.incomplete.is_empty());
+}
+
+#[test]
+fn a_job_shows_its_phase_only_while_it_runs() {
+    let mut j = fixtures::job(
+        1,
+        JobKind::Backup { name: "b".into() },
+        JobStatus::Running,
+        &[],
+    );
+    j.progress.phase = Phase::ListingFiles;
+    assert_eq!(j.phase_text(), "listing files");
+    j.status = JobStatus::Succeeded;
+    assert_eq!(j.phase_text(), "-", "never 'done' next to 'listing files'");
+    j.status = JobStatus::Cancelled;
+    assert_eq!(j.phase_text(), "in listing files");
+    j.progress.phase = Phase::Failed;
+    assert_eq!(j.phase_text(), "-", "never 'cancelled' next to 'failed'");
+    j.detail = "2 collection(s)".into();
+    assert_eq!(
+        j.title(),
+        "backup b (2 collection(s)), started 00:00:00 UTC"
+    );
+}
+
+fn destructive_wizard(m: &mut crate::tui::state::Model) {
+    let mut w = fixtures::wizard(WizardStep::Plan);
+    w.drop_existing = true;
+    let mut p = fixtures::plan();
+    p.collections[0].exists = true;
+    w.plan = PlanView::Ready(Box::new(p));
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+}
+
+#[test]
+fn a_destructive_restore_starts_only_once_the_target_name_is_typed() {
+    let mut m = fixtures::model();
+    destructive_wizard(&mut m);
+    assert_eq!(update(&mut m, Action::Enter), vec![], "asks first");
+    assert!(wizard(&m).confirm.is_some());
+    assert_eq!(wizard(&m).confirm_name(), "127.0.0.1:19530");
+    typed(&mut m, "127.0.0.1:1953");
+    assert_eq!(update(&mut m, Action::Enter), vec![], "not the name yet");
+    // Esc takes the question back; the wizard stays.
+    update(&mut m, Action::Back);
+    assert!(wizard(&m).confirm.is_none());
+    update(&mut m, Action::Enter);
+    typed(&mut m, "127.0.0.1:19530");
+    let cmds = update(&mut m, Action::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [Command::StartRestore(s)] if s.drop_existing),
+        "{cmds:?}"
+    );
+    assert!(m.dialog.is_none());
+}
+
+#[test]
+fn a_restore_that_drops_nothing_starts_on_enter() {
+    let mut m = fixtures::model();
+    let mut w = fixtures::wizard(WizardStep::Plan);
+    w.drop_existing = true;
+    m.dialog = Some(Dialog::Restore(Box::new(w)));
+    let cmds = update(&mut m, Action::Enter);
+    assert!(
+        matches!(cmds.as_slice(), [Command::StartRestore(_)]),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn backups_come_newest_first_and_o_cycles_the_order_keeping_the_cursor() {
+    let mut m = fixtures::model();
+    let mut entries = fixtures::backups();
+    // old_22 is the newest, and the smallest.
+    if let Some(info) = &mut entries[1].info {
+        info.backup_timestamp += 60_000;
+        info.size = 10;
+    }
+    update(
+        &mut m,
+        Action::BackupsLoaded(entries, fixtures::LISTED_AT_MS),
+    );
+    update(&mut m, Action::GoTo(Screen::Backups));
+    let names = |m: &crate::tui::state::Model| -> Vec<String> {
+        let entries = m.backups.entries.as_deref().unwrap_or_default();
+        m.backups
+            .visible()
+            .into_iter()
+            .map(|i| entries[i].name.clone())
+            .collect()
+    };
+    assert_eq!(names(&m), ["old_22", "nightly_0101", "interrupted"]);
+    // The cursor was on nightly_0101 before the reload: it still is, one row lower.
+    assert_eq!(m.backups.cursor, 1);
+    assert_eq!(
+        m.backups.current().map(|b| b.name.as_str()),
+        Some("nightly_0101")
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["interrupted", "nightly_0101", "old_22"],
+        "by name"
+    );
+    assert_eq!(
+        m.backups.current().map(|b| b.name.as_str()),
+        Some("nightly_0101"),
+        "the cursor stays on its backup"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["nightly_0101", "old_22", "interrupted"],
+        "largest first"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(
+        names(&m),
+        ["old_22", "nightly_0101", "interrupted"],
+        "by state"
+    );
+    update(&mut m, Action::Key('o'));
+    assert_eq!(m.backups.sort, crate::tui::state::BackupSort::Newest);
+}
+
+#[test]
+fn q_leaves_the_wizard_from_any_step_asking_when_something_was_chosen() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::GoTo(Screen::Backups));
+    update(&mut m, Action::Enter);
+    assert!(matches!(m.dialog, Some(Dialog::Restore(_))));
+    update(&mut m, Action::Quit);
+    assert!(m.dialog.is_none(), "nothing chosen: q leaves at once");
+    update(&mut m, Action::Enter);
+    update(&mut m, Action::Enter); // to the naming page
+    update(&mut m, Action::Quit);
+    assert!(wizard(&m).leaving, "a step further: asks first");
+    update(&mut m, Action::Confirm(false));
+    assert!(!wizard(&m).leaving);
+    assert_eq!(wizard(&m).step, WizardStep::Naming, "n stays where it was");
+    update(&mut m, Action::Quit);
+    assert_eq!(update(&mut m, Action::Confirm(true)), vec![]);
+    assert!(m.dialog.is_none(), "y leaves, nothing started");
+}
+
+#[test]
+fn load_states_are_polled_while_collections_load() {
+    let mut m = fixtures::model();
+    let mut data = fixtures::collections();
+    data.dbs[0].collections[1].load_state = "loading".into();
+    let cmds = update(&mut m, Action::CollectionsLoaded(data.clone()));
+    let poll = Command::PollLoadStates(vec![("default".into(), "movies".into())]);
+    assert!(cmds.contains(&poll), "{cmds:?}");
+    // One poll at a time: a reload meanwhile does not start another.
+    let cmds = update(&mut m, Action::CollectionsLoaded(data));
+    assert!(!cmds.contains(&poll), "{cmds:?}");
+    let still = vec![("default".into(), "movies".into(), "loading".into())];
+    assert_eq!(update(&mut m, Action::LoadStates(still)), vec![poll]);
+    let done = vec![("default".into(), "movies".into(), "loaded".into())];
+    assert_eq!(update(&mut m, Action::LoadStates(done)), vec![]);
+    let movies = &m.collections.data.as_ref().expect("data").dbs[0].collections[1];
+    assert_eq!(movies.load_state, "loaded");
+}
+
+#[test]
+fn v_verifies_a_complete_backup_as_a_job_and_damage_fails_it() {
+    let mut m = fixtures::model();
+    update(&mut m, Action::GoTo(Screen::Backups));
+    assert_eq!(
+        update(&mut m, Action::Key('v')),
+        vec![Command::StartVerify("nightly_0101".into())]
+    );
+    update(&mut m, Action::End); // the incomplete one
+    assert_eq!(update(&mut m, Action::Key('v')), vec![]);
+    assert!(
+        m.notice
+            .as_deref()
+            .is_some_and(|n| n.contains("incomplete"))
+    );
+    let kind = JobKind::Verify {
+        name: "nightly_0101".into(),
+    };
+    update(
+        &mut m,
+        Action::JobStarted(fixtures::started(5, kind.clone(), "")),
+    );
+    update(&mut m, Action::JobStarted(fixtures::started(6, kind, "")));
+    let mut report = milvus_backup_tui::verify::VerifyReport {
+        name: "nightly_0101".into(),
+        files: 96,
+        bytes: 1 << 20,
+        ..Default::default()
+    };
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(5),
+            result: Box::new(Ok(JobOutput::Verify(report.clone()))),
+        },
+    );
+    report
+        .problems
+        .push(milvus_backup_tui::verify::FileProblem {
+            key: "nightly_0101/binlogs/insert_log/1/2/3/4/100/5".into(),
+            problem: milvus_backup_tui::verify::Problem::Missing,
+        });
+    update(
+        &mut m,
+        Action::JobFinished {
+            id: JobId(6),
+            result: Box::new(Ok(JobOutput::Verify(report))),
+        },
+    );
+    let ok = m.jobs.get_mut(JobId(5)).expect("job 5");
+    assert_eq!(ok.status, JobStatus::Succeeded);
+    assert!(ok.outcome[0].contains("verified"), "{:?}", ok.outcome);
+    let bad = m.jobs.get_mut(JobId(6)).expect("job 6");
+    assert_eq!(bad.status, JobStatus::Failed, "damaged files fail the job");
+    assert!(
+        bad.outcome[0].contains("FAILS verification: 1 of 96"),
+        "{:?}",
+        bad.outcome
+    );
+    assert!(bad.outcome[1].ends_with("/5: missing"), "{:?}", bad.outcome);
 }

@@ -1,7 +1,7 @@
 //! Backups: the list above, the one under the cursor below.
 
-use super::layout::{clamp_scroll, pane};
-use crate::tui::fmt::{bytes, time_ms};
+use super::layout::{clamp_scroll, pane, title_cursor, window};
+use crate::tui::fmt::{age, bytes, time_ms};
 use crate::tui::state::Model;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,12 +17,17 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
 fn list(m: &Model, f: &mut Frame, area: Rect) {
     let b = &m.backups;
-    let mut title = format!("Backups in {}", m.session.backup_storage);
+    let mut title = format!(
+        "Backups in {} ({}, o: order)",
+        m.session.backup_storage,
+        b.sort.label()
+    );
+    if b.filtering {
+        let prefix = title.chars().count() + " /".len();
+        f.set_cursor_position(title_cursor(area, prefix, &b.filter));
+    }
     if b.filtering || !b.filter.value().is_empty() {
         title = format!("{title} /{}", b.filter.value());
-        if b.filtering {
-            title.push('_');
-        }
     }
     let Some(entries) = &b.entries else {
         let msg = if b.loading {
@@ -38,15 +43,28 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
     };
     let visible = b.visible();
     if visible.is_empty() {
+        let msg = if entries.is_empty() {
+            "No backup here yet. Select collections on screen 1 and press b.".to_string()
+        } else {
+            format!(
+                "No backup name contains \"{}\" ({} backup(s) in all); / edits the filter, Esc in it clears it.",
+                b.filter.value().trim(),
+                entries.len()
+            )
+        };
         f.render_widget(
-            Paragraph::new("No backup here yet. Select collections on screen 1 and press b.")
+            Paragraph::new(msg)
                 .wrap(Wrap { trim: true })
                 .block(pane(&title, !m.details_focused())),
             area,
         );
         return;
     }
-    let rows: Vec<Row> = visible
+    // The full time only where there is room (the details pane shows it too).
+    let wide = area.width >= 100;
+    let shown = window(visible.len(), b.cursor, area.height);
+    let selected = b.cursor.checked_sub(shown.start);
+    let rows: Vec<Row> = visible[shown]
         .iter()
         .map(|&i| {
             let e = &entries[i];
@@ -54,55 +72,59 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
                 "complete" => m.theme.ok(),
                 _ => m.theme.error(),
             };
-            match &e.info {
-                Some(info) => Row::new(vec![
+            let mut cells = match &e.info {
+                Some(info) => vec![
                     Line::from(e.name.clone()),
+                    Line::from(age(b.listed_at_ms, info.backup_timestamp)),
                     Line::from(time_ms(info.backup_timestamp)),
                     Line::from(info.milvus_version.clone()),
                     Line::from(info.collection_backups.len().to_string()),
                     Line::from(info.total_rows().to_string()),
                     Line::from(bytes(info.size.max(0) as u64)),
                     Line::from(Span::styled(e.state(), state_style)),
-                ]),
-                None => Row::new(vec![
-                    Line::from(e.name.clone()),
-                    Line::from("-"),
-                    Line::from("-"),
-                    Line::from("-"),
-                    Line::from("-"),
-                    Line::from("-"),
-                    Line::from(Span::styled(e.state(), state_style)),
-                ]),
+                ],
+                None => {
+                    let mut c = vec![Line::from(e.name.clone())];
+                    c.extend((0..6).map(|_| Line::from("-")));
+                    c.push(Line::from(Span::styled(e.state(), state_style)));
+                    c
+                }
+            };
+            if !wide {
+                cells.remove(2);
             }
+            Row::new(cells)
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Fill(1),
-            Constraint::Length(16),
-            Constraint::Length(8),
-            Constraint::Length(5),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(10),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "name",
-            "time (UTC)",
-            "milvus",
-            "coll",
-            "rows",
-            "size",
-            "state",
-        ])
-        .style(m.theme.dim()),
-    )
-    .row_highlight_style(m.theme.selected())
-    .block(pane(&title, !m.details_focused()));
-    let mut state = TableState::default().with_selected(Some(b.cursor));
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(4),
+        Constraint::Length(16),
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(10),
+    ];
+    let mut header = vec![
+        "name",
+        "age",
+        "time (UTC)",
+        "milvus",
+        "coll",
+        "rows",
+        "size",
+        "state",
+    ];
+    if !wide {
+        widths.remove(2);
+        header.remove(2);
+    }
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(m.theme.dim()))
+        .row_highlight_style(m.theme.selected())
+        .block(pane(&title, !m.details_focused()));
+    let mut state = TableState::default().with_selected(selected);
     f.render_stateful_widget(table, area, &mut state);
 }
 

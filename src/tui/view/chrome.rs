@@ -91,6 +91,7 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
         Some(Dialog::Help) => &[("Esc", "close")],
         Some(Dialog::Message { .. }) => &[("Up/Down", "scroll"), ("Esc", "close")],
         Some(Dialog::BackUp(_)) => &[("Enter", "start"), ("Esc", "cancel")],
+        Some(Dialog::Restore(w)) if w.leaving => &[("y", "leave the wizard"), ("n/Esc", "stay")],
         Some(Dialog::Restore(w)) => match w.step {
             WizardStep::Collections => &[
                 ("Space", "choose"),
@@ -101,6 +102,11 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             WizardStep::Naming => &[("Up/Down", "mode"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Target => &[("Up/Down", "cluster"), ("Enter", "next"), ("Esc", "back")],
             WizardStep::Options => &[("Space", "toggle"), ("Enter", "plan"), ("Esc", "back")],
+            WizardStep::Plan if w.confirm.is_some() => &[
+                ("type", "the target's name"),
+                ("Enter", "DROP AND RESTORE"),
+                ("Esc", "not now"),
+            ],
             WizardStep::Plan if w.conflicts().is_some() => &[
                 ("d", "drop existing & re-plan"),
                 ("r", "re-plan"),
@@ -141,6 +147,8 @@ pub fn footer(m: &Model, f: &mut Frame, area: Rect) {
             Screen::Backups => &[
                 ("Enter", "restore"),
                 ("d", "delete"),
+                ("v", "verify"),
+                ("o", "order"),
                 ("r", "refresh"),
                 ("c", "compat"),
                 ("/", "filter"),

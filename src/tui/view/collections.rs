@@ -1,6 +1,6 @@
 //! Collections: the tree on the left, the collection under the cursor on the right.
 
-use super::layout::{clamp_scroll, cut, pane};
+use super::layout::{clamp_scroll, cut, pane, title_cursor, window};
 use crate::tui::fmt::bytes;
 use crate::tui::state::{Connection, Model, StorageState, TreeRow};
 use ratatui::Frame;
@@ -17,12 +17,17 @@ pub fn draw(m: &Model, f: &mut Frame, area: Rect) {
 
 fn tree(m: &Model, f: &mut Frame, area: Rect) {
     let c = &m.collections;
-    let mut title = format!("Collections ({} selected)", c.selected.len());
+    // Says what `b` takes: the selection, or the collection under the cursor.
+    let mut title = match c.selected.len() {
+        0 => "Collections (b: the one under the cursor)".to_string(),
+        n => format!("Collections ({n} selected, b takes them)"),
+    };
+    if c.filtering {
+        let prefix = title.chars().count() + " /".len();
+        f.set_cursor_position(title_cursor(area, prefix, &c.filter));
+    }
     if c.filtering || !c.filter.value().is_empty() {
         title = format!("{title} /{}", c.filter.value());
-        if c.filtering {
-            title.push('_');
-        }
     }
     let Some(data) = &c.data else {
         let msg = match (&m.connection, c.loading) {
@@ -49,10 +54,12 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         }
         Row::new(cells)
     };
-    let rows: Vec<Row> = c
-        .rows()
-        .into_iter()
-        .map(|r| match r {
+    let all = c.rows();
+    let shown = window(all.len(), c.cursor, area.height);
+    let selected = c.cursor.checked_sub(shown.start);
+    let rows: Vec<Row> = all[shown]
+        .iter()
+        .map(|&r| match r {
             TreeRow::Db(d) => {
                 let db = &data.dbs[d];
                 row([
@@ -72,8 +79,16 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
                     "[ ]"
                 };
                 let fold = if c.expanded.contains(&q) { "-" } else { "+" };
+                let name = if c.incomplete.contains(&q) {
+                    Cell::from(Line::from(vec![
+                        Span::raw(format!(" {mark} {fold} {} ", coll.name)),
+                        Span::styled("INCOMPLETE", m.theme.warn()),
+                    ]))
+                } else {
+                    Cell::from(format!(" {mark} {fold} {}", coll.name))
+                };
                 row([
-                    Cell::from(format!(" {mark} {fold} {}", coll.name)),
+                    name,
                     Cell::from(rows_text(coll.rows)),
                     Cell::from(size_text(&coll.storage, None)),
                     Cell::from(cut(&coll.load_state, 10)),
@@ -106,7 +121,7 @@ fn tree(m: &Model, f: &mut Frame, area: Rect) {
         .header(Row::new(header).style(m.theme.dim()))
         .row_highlight_style(m.theme.selected())
         .block(pane(&title, !m.details_focused()));
-    let mut state = TableState::default().with_selected((!empty).then_some(c.cursor));
+    let mut state = TableState::default().with_selected(selected.filter(|_| !empty));
     f.render_stateful_widget(table, area, &mut state);
 }
 
@@ -149,7 +164,11 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(vec![label("collection"), Span::raw(c.name.clone())]),
         Line::from(vec![label("database"), Span::raw(db.name.clone())]),
-        Line::from(vec![label("rows"), Span::raw(rows_text(c.rows))]),
+        Line::from(vec![
+            label("rows"),
+            Span::raw(rows_text(c.rows)),
+            Span::styled(" (may include deleted)", t.dim()),
+        ]),
         Line::from(vec![label("segments"), Span::raw(c.segments.to_string())]),
         Line::from(vec![
             label("on storage"),
@@ -175,6 +194,18 @@ fn details(m: &Model, f: &mut Frame, area: Rect) {
             }),
         ]),
     ];
+    if m.collections
+        .incomplete
+        .contains(&format!("{}.{}", db.name, c.name))
+    {
+        lines.insert(
+            0,
+            Line::from(Span::styled(
+                "INCOMPLETE: a restore of this session stopped before all its data was in; drop it, or restore again with drop-existing",
+                t.warn(),
+            )),
+        );
+    }
     if c.indexes.is_empty() {
         lines.push(Line::from(vec![label("index"), Span::raw("none")]));
     }

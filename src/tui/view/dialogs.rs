@@ -1,28 +1,46 @@
 //! The small dialogs: back up, confirmations.
 
-use super::layout::{block, centered};
+use super::layout::{block, centered, field_cursor};
 use crate::tui::state::{Dialog, Model};
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+/// The line of the back-up dialog that holds the name field.
+const NAME_LINE: usize = 2;
+
 pub fn draw(m: &Model, d: &Dialog, f: &mut Frame) {
     let t = m.theme;
     let (title, lines): (&str, Vec<Line>) = match d {
         Dialog::BackUp(b) => {
-            let mut lines = vec![Line::from(format!(
-                "Back up {} collection(s): {}",
-                b.collections.len(),
-                b.collections.join(", ")
-            ))];
+            let what = if b.from_selection {
+                format!(
+                    "Back up the {} selected collection(s): {}",
+                    b.collections.len(),
+                    b.collections.join(", ")
+                )
+            } else {
+                format!(
+                    "Back up {} (under the cursor: nothing is selected)",
+                    b.collections.join(", ")
+                )
+            };
+            let mut lines = vec![Line::from(what)];
             lines.push(Line::from(""));
             lines.push(Line::from(vec![
                 Span::raw("name: "),
-                Span::styled(format!("{}_", b.input.value()), t.title()),
+                Span::styled(b.input.value().to_string(), t.title()),
             ]));
             lines.push(match &b.error {
                 Some(e) => Line::from(Span::styled(e.clone(), t.error())),
-                None => Line::from(Span::styled("the name is valid", t.ok())),
+                None if m.backups.entries.is_some() => Line::from(Span::styled(
+                    "the name is valid and not in use",
+                    t.ok(),
+                )),
+                None => Line::from(Span::styled(
+                    "the name is valid (backups not listed yet: a name in use is refused at the start)",
+                    t.ok(),
+                )),
             });
             lines.push(Line::from(""));
             lines.push(Line::from("Enter starts the backup, Esc cancels."));
@@ -59,6 +77,12 @@ pub fn draw(m: &Model, d: &Dialog, f: &mut Frame) {
         Dialog::Help | Dialog::Restore(_) => return,
     };
     let area = centered(f.area(), 64, lines.len() as u16 + 4);
+    let inner = block(title).inner(area);
+    if let Dialog::BackUp(b) = d
+        && let Some(p) = field_cursor(&lines, NAME_LINE, "name: ".len(), &b.input, inner)
+    {
+        f.set_cursor_position(p);
+    }
     f.render_widget(Clear, area);
     f.render_widget(
         Paragraph::new(lines)

@@ -29,7 +29,10 @@ pub const KEYS: [(&str, &str); 22] = [
     ("  s", "show the schema"),
     ("  r", "refresh (or retry after an error)"),
     ("Backups", "Enter opens the restore wizard"),
-    ("  d / r / c", "delete / refresh / compatibility of it"),
+    (
+        "  d r c o v",
+        "delete / refresh / compat / order / verify it",
+    ),
     ("Jobs", "c cancels the job (asks first)"),
     ("Compatibility", "arrows move, f back to the pair in focus"),
     ("Log", "l cycles the level"),

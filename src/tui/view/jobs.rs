@@ -42,9 +42,10 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
         .map(|j| {
             Row::new(vec![
                 Line::from(j.id.to_string()),
-                Line::from(j.kind.to_string()),
+                Line::from(j.what()),
                 Line::from(Span::styled(j.status.label(), status_style(m, &j.status))),
-                Line::from(j.progress.phase.label()),
+                Line::from(j.phase_text()),
+                Line::from(j.started.format("%H:%M:%S").to_string()),
                 Line::from(duration(j.elapsed)),
             ])
         })
@@ -55,11 +56,12 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
             Constraint::Length(4),
             Constraint::Fill(1),
             Constraint::Length(10),
-            Constraint::Length(20),
-            Constraint::Length(7),
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Length(6),
         ],
     )
-    .header(Row::new(vec!["id", "job", "status", "phase", "time"]).style(m.theme.dim()))
+    .header(Row::new(vec!["id", "job", "status", "phase", "started", "time"]).style(m.theme.dim()))
     .row_highlight_style(m.theme.selected())
     .block(pane("Jobs", !m.details_focused()));
     let mut state =
@@ -69,57 +71,68 @@ fn list(m: &Model, f: &mut Frame, area: Rect) {
 
 fn details(m: &Model, j: &JobView, f: &mut Frame, area: Rect) {
     let t = m.theme;
-    let title = format!("{} {}", j.id, j.kind);
+    let title = format!("{} {}", j.id, j.title());
     let outer = pane(&title, m.details_focused());
     let inner = outer.inner(area);
     f.render_widget(outer, area);
     let p = &j.progress;
-    let [status, gauges, info, rest] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(4),
-        Constraint::Length(2),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    f.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(j.status.label().to_string(), status_style(m, &j.status)),
-            Span::raw(format!(
-                "  phase: {}{}",
-                p.phase.label(),
-                p.current
-                    .as_ref()
-                    .map(|c| format!("  ({c})"))
-                    .unwrap_or_default()
-            )),
-        ])),
-        status,
-    );
-    let gauge_rows = Layout::vertical([Constraint::Length(1); 4]).split(gauges);
-    let counts = [
+    let active = j.status.is_active();
+    // Bars only for what this job counts, and only until it succeeded (its outcome then says
+    // what it did); a stopped job keeps them to show how far it got.
+    let counts: Vec<(&str, Count, bool)> = [
         ("collections", p.collections, false),
         ("segments", p.segments, false),
         ("files", p.files, false),
         ("bytes", p.bytes, true),
-    ];
+    ]
+    .into_iter()
+    .filter(|(_, c, _)| c.total > 0 && j.status != JobStatus::Succeeded)
+    .collect();
+    let [status, gauges, info, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(counts.len() as u16),
+        Constraint::Length(if active { 2 } else { 0 }),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let mut head = vec![Span::styled(
+        j.status.label().to_string(),
+        status_style(m, &j.status),
+    )];
+    if active {
+        head.push(Span::raw(format!(
+            "  phase: {}{}",
+            j.phase_text(),
+            p.current
+                .as_ref()
+                .map(|c| format!("  ({c})"))
+                .unwrap_or_default()
+        )));
+    } else {
+        head.push(Span::raw(format!("  after {}", duration(j.elapsed))));
+    }
+    f.render_widget(Paragraph::new(Line::from(head)), status);
+    let gauge_rows = Layout::vertical(vec![Constraint::Length(1); counts.len()]).split(gauges);
     for (i, (name, c, is_bytes)) in counts.iter().enumerate() {
         gauge(m, f, gauge_rows[i], name, *c, *is_bytes);
     }
-    let eta = j.eta().map(duration).unwrap_or_else(|| "-".into());
-    f.render_widget(
-        Paragraph::new(vec![
-            Line::from(format!(
-                "rate {}/s   elapsed {}   ETA {eta}",
-                bytes(j.rate() as u64),
-                duration(j.elapsed)
-            )),
-            Line::from(vec![
-                Span::styled("last: ", t.dim()),
-                Span::raw(p.message.clone().unwrap_or_else(|| "-".into())),
+    if active {
+        let eta = j.eta().map(duration).unwrap_or_else(|| "-".into());
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(format!(
+                    "rate {}/s   elapsed {}   ETA {eta}",
+                    bytes(j.rate() as u64),
+                    duration(j.elapsed)
+                )),
+                Line::from(vec![
+                    Span::styled("last: ", t.dim()),
+                    Span::raw(p.message.clone().unwrap_or_else(|| "-".into())),
+                ]),
             ]),
-        ]),
-        info,
-    );
+            info,
+        );
+    }
     if j.outcome.is_empty() {
         per_collection(m, j, f, rest);
     } else {

@@ -1,8 +1,8 @@
 //! The restore wizard, drawn over the screens.
 
-use super::layout::{block, clamp_scroll};
+use super::layout::{block, clamp_scroll, field_cursor};
 use crate::tui::fmt::bytes;
-use crate::tui::state::{Model, NamingMode, PlanView, Wizard, WizardStep};
+use crate::tui::state::{Doomed, Model, NamingMode, PlanView, Wizard, WizardStep};
 use milvus_backup_tui::compat::Verdict;
 use milvus_backup_tui::restore::RestorePlan;
 use ratatui::Frame;
@@ -48,13 +48,40 @@ pub fn draw(m: &Model, w: &Wizard, f: &mut Frame) {
     } else {
         0
     };
+    if w.step == WizardStep::Naming
+        && let Some((label, input)) = naming_field(w)
+        && let Some(p) = field_cursor(&lines, naming_field_line(), label.len(), input, body)
+    {
+        f.set_cursor_position(p);
+    }
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
         body,
     );
+    if let Some(input) = &w.confirm {
+        let prompt = format!(
+            "type {} and Enter to drop and restore (Esc: no): ",
+            w.confirm_name()
+        );
+        let col = (prompt.chars().count() + input.visual_cursor())
+            .min(status.width.saturating_sub(1) as usize) as u16;
+        f.set_cursor_position((status.x + col, status.y));
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(prompt, t.error()),
+                Span::styled(input.value().to_string(), t.title()),
+            ])),
+            status,
+        );
+        return;
+    }
     let line = match w.page_problem() {
+        _ if w.leaving => Line::from(Span::styled(
+            "Leave the wizard? Your choices are lost (nothing was changed): y leave, n stay",
+            t.error(),
+        )),
         Some(p) => Line::from(Span::styled(p, t.error())),
         None if w.step == WizardStep::Plan => {
             Line::from(Span::styled("Nothing has been changed yet.", t.dim()))
@@ -62,6 +89,37 @@ pub fn draw(m: &Model, w: &Wizard, f: &mut Frame) {
         None => Line::from(Span::styled("Enter goes on, Esc goes back.", t.dim())),
     };
     f.render_widget(Paragraph::new(line), status);
+}
+
+/// What one existing collection holds, as far as it was read.
+fn doomed_text(d: Option<&Doomed>) -> String {
+    let rows = d
+        .and_then(|d| d.rows)
+        .map_or_else(|| "? rows".to_string(), |r| format!("{r} rows"));
+    let size = d
+        .and_then(|d| d.bytes)
+        .map_or_else(|| "size unknown".to_string(), bytes);
+    format!("{rows}, {size}")
+}
+
+/// The line that says, in total, what drop-existing destroys.
+fn destroyed_summary(w: &Wizard, p: &RestorePlan) -> String {
+    let n = p.collections.iter().filter(|c| c.exists).count();
+    let rows: i64 = w.doomed.iter().filter_map(|d| d.rows).sum();
+    let size: u64 = w.doomed.iter().filter_map(|d| d.bytes).sum();
+    let unknown = w.doomed.len() < n
+        || w.doomed
+            .iter()
+            .any(|d| d.rows.is_none() || d.bytes.is_none());
+    format!(
+        "DROP EXISTING destroys {n} collection(s) on the target: {rows} rows, {}{}; Enter asks for the target's name",
+        bytes(size),
+        if unknown {
+            " (some could not be read)"
+        } else {
+            ""
+        }
+    )
 }
 
 fn pick(m: &Model, on: bool, text: String) -> Line<'static> {
@@ -90,15 +148,10 @@ fn naming(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
         out.push(pick(m, mode == w.naming, mode.label().to_string()));
     }
     out.push(Line::from(""));
-    if let Some(input) = w.naming_input() {
-        let what = match w.naming {
-            NamingMode::Suffix => "suffix",
-            NamingMode::Rules => "rules",
-            _ => "database",
-        };
+    if let Some((label, input)) = naming_field(w) {
         out.push(Line::from(vec![
-            Span::raw(format!("{what}: ")),
-            Span::styled(format!("{}_", input.value()), m.theme.title()),
+            Span::raw(label),
+            Span::styled(input.value().to_string(), m.theme.title()),
         ]));
     }
     out.push(Line::from(""));
@@ -126,6 +179,23 @@ fn naming(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
         Err(e) => out.push(Line::from(Span::styled(e, m.theme.error()))),
     }
     out
+}
+
+/// The naming page's text field, with its label, when the chosen naming has one.
+fn naming_field(w: &Wizard) -> Option<(String, &tui_input::Input)> {
+    let input = w.naming_input()?;
+    let what = match w.naming {
+        NamingMode::Suffix => "suffix",
+        NamingMode::Rules => "rules",
+        _ => "database",
+    };
+    Some((format!("{what}: "), input))
+}
+
+/// The line of the naming page that holds the field: after the heading, a blank line, one line
+/// per naming mode and a blank line (see [`naming`]).
+fn naming_field_line() -> usize {
+    2 + NamingMode::ALL.len() + 1
 }
 
 fn target(m: &Model, w: &Wizard) -> Vec<Line<'static>> {
@@ -225,7 +295,8 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         if conflict {
             notes.push("EXISTS: conflict".to_string());
         } else if c.exists {
-            notes.push("DROP existing".to_string());
+            let now = w.doomed.iter().find(|d| d.target == c.target());
+            notes.push(format!("DROPS the existing one ({})", doomed_text(now)));
         }
         if w.create_indexes && !c.source.index_infos.is_empty() {
             notes.push(format!("{} index(es)", c.source.index_infos.len()));
@@ -239,15 +310,18 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
         out.push(Line::from(vec![
             if conflict {
                 Span::styled(format!("exists {}", c.target()), t.error())
+            } else if c.exists {
+                Span::styled(format!("replace {}", c.target()), t.error())
             } else {
                 Span::styled(format!("create {}", c.target()), t.title())
             },
             Span::raw(format!(" from {}", c.source.qualified_name())),
         ]));
         out.push(Line::from(format!(
-            "  {} rows, {} partition(s), copy {} file(s) {}, {} import(s){}",
+            "  {} rows, {} partition(s), {} {} file(s) {}, {} import(s){}",
             c.rows,
             c.source.partition_backups.len(),
+            if p.staging { "copy" } else { "import" },
             c.files,
             bytes(c.bytes),
             c.groups,
@@ -273,6 +347,9 @@ fn plan_lines(m: &Model, w: &Wizard, p: &RestorePlan) -> Vec<Line<'static>> {
             format!("  conflict: {c} already exists on the target"),
             t.error(),
         )));
+    }
+    if w.destroys() {
+        out.push(Line::from(Span::styled(destroyed_summary(w, p), t.error())));
     }
     for warning in &p.warnings {
         out.push(Line::from(Span::styled(
