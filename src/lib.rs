@@ -19,6 +19,7 @@ pub mod names;
 pub mod progress;
 pub mod restore;
 pub mod schema_map;
+pub mod schema_support;
 pub mod secret;
 pub mod storage;
 #[doc(hidden)]

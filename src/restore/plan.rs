@@ -231,6 +231,8 @@ pub async fn plan_restore_checked(
         _ => {}
     }
 
+    refuse_missing_features(&chosen, client.server_version())?;
+
     let databases = client.list_databases().await?;
     let mut collections = Vec::new();
     let mut conflicts = Vec::new();
@@ -297,6 +299,27 @@ pub async fn plan_restore_checked(
         warnings,
         conflicts,
     })
+}
+
+/// Refuses, naming every field, collections whose schema uses what the target lacks.
+fn refuse_missing_features(chosen: &[&CollectionBackup], target_version: &str) -> Result<()> {
+    let problems: Vec<String> = chosen
+        .iter()
+        .filter_map(|c| {
+            let missing = crate::schema_support::missing_on(&c.schema, target_version);
+            (!missing.is_empty()).then(|| {
+                let what: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
+                format!("{}: {}", c.qualified_name(), what.join("; "))
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "the target Milvus {target_version} lacks what these collections use (nothing was changed): {}",
+        problems.join(" | ")
+    )))
 }
 
 fn empty_as_unknown(v: &str) -> &str {
