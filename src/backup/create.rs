@@ -58,6 +58,7 @@ pub async fn create_backup(
     cancel: &CancellationToken,
 ) -> Result<CreateSummary> {
     validate_backup_name(&opts.name)?;
+    refuse_lite(client)?;
     let op = if opts.resume {
         "create --resume"
     } else {
@@ -78,6 +79,19 @@ pub async fn create_backup(
         ));
     }
     Ok(summary)
+}
+
+/// Milvus Lite keeps rows in its own engine, never in binlogs: say so before anything is
+/// written, instead of failing later on a segment RPC it does not have.
+fn refuse_lite(client: &MilvusClient) -> Result<()> {
+    if !crate::schema_support::is_milvus_lite(client.server_version()) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{} at {} keeps no binlogs, so a binlog backup of it is impossible; it needs the portable format (rows read through the public API), which this build does not have yet (nothing was written)",
+        client.server_version(),
+        client.address()
+    )))
 }
 
 async fn create_locked(

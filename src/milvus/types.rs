@@ -26,6 +26,7 @@ pub struct CollectionInfo {
 /// One partition of a collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionInfo {
+    /// 0 when the server does not tell (Milvus Lite lists names only).
     pub id: i64,
     pub name: String,
 }

@@ -132,6 +132,14 @@ impl MilvusClient {
         )
         .await?;
         check(OP, &target, resp.status.as_ref())?;
+        // Milvus Lite answers names without ids: the ids are unknown (0), not an error.
+        if resp.partition_i_ds.is_empty() {
+            return Ok(resp
+                .partition_names
+                .into_iter()
+                .map(|name| PartitionInfo { id: 0, name })
+                .collect());
+        }
         if resp.partition_names.len() != resp.partition_i_ds.len() {
             return Err(Error::Milvus {
                 op: OP,
