@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod lock;
 pub mod milvus;
 pub mod names;
+pub mod portable;
 pub mod progress;
 pub mod restore;
 pub mod schema_map;

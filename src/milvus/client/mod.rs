@@ -1,11 +1,14 @@
 //! [`MilvusClient`]: the calls the engine makes, with metadata, timeouts and error mapping.
 
 mod import;
+mod query;
 mod read;
 mod segments;
 #[cfg(test)]
 mod tests;
 mod write;
+
+pub use query::{QueryAnswer, RowQuery};
 
 use super::endpoint::{self, Address};
 use super::proto::common::{self as pc, ImportState, KeyValuePair};
