@@ -338,3 +338,37 @@ async fn portable_pages_read_every_235_row_once_in_pk_order() {
     let (pks, sizes) = read_pages("M235_LOCAL", &db, "rich", 97).await;
     assert_pages(&pks, &sizes, 97, &want);
 }
+
+/// A binlog backup of Milvus 2.3.5 cannot go into Milvus Lite (no Import): refused by name,
+/// nothing created there.
+#[test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+fn binlog_restore_into_lite_is_refused_before_anything_changes() {
+    let m = server("M235_LOCAL");
+    let db = unique("db");
+    seed(&m, &db, "small", "small");
+    let lite = without_storage("LITE");
+    let tool = Tool::new(&m, BackupAt::LocalDir, &[("lite", &lite)]);
+    let name = unique("b");
+    tool.ok(&[
+        "-q",
+        "create",
+        "-n",
+        &name,
+        "--filter",
+        &format!("{db}.small"),
+    ]);
+    let out = tool.fails(&["-q", "--cluster", "lite", "restore", "-n", &name]);
+    assert!(out.contains("has no bulk import"), "{out}");
+    assert!(out.contains("milvus_lite-3.2.2"), "{out}");
+    assert!(out.contains("nothing was changed"), "{out}");
+    let listed = lite_py(&["list", "--uri", &uri("LITE")]);
+    assert!(
+        !listed["databases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == &Value::String(db.clone())),
+        "the restore created database {db} on Lite: {listed}"
+    );
+}

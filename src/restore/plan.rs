@@ -231,6 +231,7 @@ pub async fn plan_restore_checked(
         _ => {}
     }
 
+    refuse_lite_target(client)?;
     refuse_missing_features(&chosen, client.server_version())?;
 
     let databases = client.list_databases().await?;
@@ -299,6 +300,18 @@ pub async fn plan_restore_checked(
         warnings,
         conflicts,
     })
+}
+
+/// Milvus Lite has no Import RPC: a binlog backup cannot go into it.
+fn refuse_lite_target(client: &MilvusClient) -> Result<()> {
+    if !crate::schema_support::is_milvus_lite(client.server_version()) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{} at {} has no bulk import, so a binlog backup cannot be restored into it; that needs the portable format's Insert path, which this build does not have yet (nothing was changed)",
+        client.server_version(),
+        client.address()
+    )))
 }
 
 /// Refuses, naming every field, collections whose schema uses what the target lacks.

@@ -25,6 +25,7 @@ JSON document on stdout; messages go to stderr; exit status 1 on error.
   count    --uri --db --collection   {"count": N}
   describe --uri --db --collection   schema, partitions, indexes, aliases
   drop     --uri --db --collection   {"dropped": bool}
+  list     --uri                     {"databases": [...], "collections": {db: [...]}}
 """
 
 import argparse
@@ -238,15 +239,22 @@ def cmd_drop(a):
     print(json.dumps({"dropped": had}))
 
 
+def cmd_list(a):
+    c = client(a.uri)
+    dbs = c.list_databases()
+    print(json.dumps({"databases": dbs,
+                      "collections": {d: client(a.uri, d).list_collections() for d in dbs}}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name, fn in [("seed", cmd_seed), ("dump", cmd_dump), ("count", cmd_count),
-                     ("describe", cmd_describe), ("drop", cmd_drop)]:
+                     ("describe", cmd_describe), ("drop", cmd_drop), ("list", cmd_list)]:
         p = sub.add_parser(name)
         p.add_argument("--uri", required=True)
         p.add_argument("--db", default="default")
-        p.add_argument("--collection", required=True)
+        p.add_argument("--collection", required=name != "list")
         if name == "seed":
             p.add_argument("--rows", type=int, default=500)
             p.add_argument("--no-bm25", action="store_true")
