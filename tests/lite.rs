@@ -372,3 +372,49 @@ fn binlog_restore_into_lite_is_refused_before_anything_changes() {
         "the restore created database {db} on Lite: {listed}"
     );
 }
+
+/// Database properties: read from Milvus Lite by `DescribeDatabase`, created again on a fresh
+/// Lite server with them (pymilvus 3 reads the same back); Milvus 2.3.5, which has no
+/// `DescribeDatabase`, answers "unknown" instead of failing a backup.
+#[tokio::test]
+#[ignore = "needs the sandbox servers: scripts/test.sh"]
+async fn database_properties_are_read_and_created_again() {
+    let db = unique("db");
+    lite_py(&[
+        "createdb",
+        "--uri",
+        &uri("LITE"),
+        "--db",
+        &db,
+        "--prop",
+        "database.max.collections=7",
+        "--prop",
+        "mbt.note=kept",
+    ]);
+    let source = connect("LITE").await;
+    let info = source
+        .describe_database(&db)
+        .await
+        .unwrap()
+        .expect("Lite has DescribeDatabase");
+    let mut props = info.properties.clone();
+    props.sort();
+    assert_eq!(
+        props,
+        [
+            ("database.max.collections".to_string(), "7".to_string()),
+            ("mbt.note".to_string(), "kept".to_string())
+        ]
+    );
+    let target = connect("LITE_TARGET").await;
+    target
+        .create_database_with(&db, &info.properties)
+        .await
+        .unwrap();
+    let want = lite_py(&["describedb", "--uri", &uri("LITE"), "--db", &db]);
+    let got = lite_py(&["describedb", "--uri", &uri("LITE_TARGET"), "--db", &db]);
+    assert_eq!(got, want);
+
+    let m235 = connect("M235_LOCAL").await;
+    assert_eq!(m235.describe_database("default").await.unwrap(), None);
+}

@@ -1,7 +1,7 @@
 //! `create`: the backup job.
 
 use super::copy_phase::{CopyPhase, SegmentPlan};
-use super::discover::{describe, select_collections};
+use super::discover::{describe, describe_databases, select_collections};
 use super::files::{PlannedFile, segment_files};
 use super::journal::{journal_dir, read_journal, remove_orphans};
 use crate::error::check_cancel;
@@ -169,6 +169,8 @@ async fn create_locked(
         collections.push(describe(client, db, coll).await?);
     }
 
+    let database_backups = describe_databases(client, &selected).await?;
+
     progress.phase(Phase::Flushing);
     let mut by_db: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (db, coll) in &selected {
@@ -326,6 +328,7 @@ async fn create_locked(
         milvus_version: version,
         written_by: format!("milvus-backup-tui {}", env!("CARGO_PKG_VERSION")),
         collection_backups: collections,
+        database_backups,
         ..Default::default()
     };
     let info = BackupInfo {

@@ -3,7 +3,7 @@
 use super::plan::{PlannedCollection, RestoreOptions, RestorePlan};
 use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
 use crate::error::check_cancel;
-use crate::format::SegmentBackup;
+use crate::format::{BackupInfo, SegmentBackup, db_or_default};
 use crate::lock::BackupLock;
 use crate::milvus::{IndexInfo, MilvusClient};
 use crate::progress::{CollectionProgress, Count, Phase, ProgressSender};
@@ -215,7 +215,9 @@ async fn restore_one(
     if !coll.db_exists && !created_dbs.iter().any(|d| d == db) {
         if db != "default" {
             progress.message(format!("creating database {db}"));
-            client.create_database(db).await?;
+            client
+                .create_database_with(db, &database_properties(&plan.backup, &src.db_name))
+                .await?;
         }
         created_dbs.push(db.to_string());
     }
@@ -464,4 +466,20 @@ async fn cleanup(
         tracing::warn!("{w}");
         warnings.push(w);
     }
+}
+
+/// The recorded properties of the source database `db` (empty when the backup has none:
+/// older writers, or servers before 2.4.3). milvus-backup saves them but does not restore them.
+fn database_properties(backup: &BackupInfo, db: &str) -> Vec<(String, String)> {
+    backup
+        .database_backups
+        .iter()
+        .find(|d| db_or_default(&d.db_name) == db_or_default(db))
+        .map(|d| {
+            d.properties
+                .iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }

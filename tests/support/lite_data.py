@@ -26,6 +26,8 @@ JSON document on stdout; messages go to stderr; exit status 1 on error.
   describe --uri --db --collection   schema, partitions, indexes, aliases
   drop     --uri --db --collection   {"dropped": bool}
   list     --uri                     {"databases": [...], "collections": {db: [...]}}
+  createdb --uri --db [--prop K=V]...  creates the database with properties  {"created": DB}
+  describedb --uri --db              {"properties": {K: V}}
 """
 
 import argparse
@@ -246,15 +248,30 @@ def cmd_list(a):
                       "collections": {d: client(a.uri, d).list_collections() for d in dbs}}))
 
 
+def cmd_createdb(a):
+    props = dict(p.split("=", 1) for p in a.prop)
+    client(a.uri).create_database(a.db, properties=props)
+    print(json.dumps({"created": a.db}))
+
+
+def cmd_describedb(a):
+    d = dict(client(a.uri).describe_database(a.db))
+    d.pop("name", None)
+    print(json.dumps({"properties": d}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name, fn in [("seed", cmd_seed), ("dump", cmd_dump), ("count", cmd_count),
-                     ("describe", cmd_describe), ("drop", cmd_drop), ("list", cmd_list)]:
+                     ("describe", cmd_describe), ("drop", cmd_drop), ("list", cmd_list),
+                     ("createdb", cmd_createdb), ("describedb", cmd_describedb)]:
         p = sub.add_parser(name)
         p.add_argument("--uri", required=True)
         p.add_argument("--db", default="default")
-        p.add_argument("--collection", required=name != "list")
+        p.add_argument("--collection", required=name not in ("list", "createdb", "describedb"))
+        if name == "createdb":
+            p.add_argument("--prop", action="append", default=[])
         if name == "seed":
             p.add_argument("--rows", type=int, default=500)
             p.add_argument("--no-bm25", action="store_true")

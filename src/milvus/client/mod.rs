@@ -17,7 +17,7 @@ use super::proto::milvus::milvus_service_client::MilvusServiceClient;
 use super::proto::schema::CollectionSchema;
 use super::status::{check, failure, is_index_not_found, rpc_error, send};
 use super::types::{
-    CollectionInfo, ImportStatus, IndexInfo, LoadState, PartitionInfo, SegmentInfo,
+    CollectionInfo, DatabaseInfo, ImportStatus, IndexInfo, LoadState, PartitionInfo, SegmentInfo,
 };
 use crate::config::{MilvusConfig, TlsMode};
 use crate::{Error, Result};
