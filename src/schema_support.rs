@@ -19,19 +19,26 @@ pub fn is_milvus_lite(version: &str) -> bool {
 pub struct Missing {
     /// The field (or function) that uses it.
     pub name: String,
-    /// What it is, in the user's words ("a SPARSE_FLOAT_VECTOR field").
+    /// What it is, in the user's words ("a field of type SPARSE_FLOAT_VECTOR").
     pub what: String,
-    /// The first Milvus version that has it.
-    pub since: (u32, u32),
+    /// The first Milvus version that has it; `None`: Milvus Lite lacks it.
+    pub since: Option<(u32, u32)>,
 }
 
 impl std::fmt::Display for Missing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "'{}' is {}, which Milvus has from {}.{} on",
-            self.name, self.what, self.since.0, self.since.1
-        )
+        match self.since {
+            Some((major, minor)) => write!(
+                f,
+                "'{}' is {}, which Milvus has from {major}.{minor} on",
+                self.name, self.what
+            ),
+            None => write!(
+                f,
+                "'{}' is {}, which Milvus Lite does not have",
+                self.name, self.what
+            ),
+        }
     }
 }
 
@@ -52,7 +59,7 @@ fn type_since(data_type: i32) -> Option<(&'static str, (u32, u32))> {
 fn field_needs(f: &Field) -> Vec<(String, (u32, u32))> {
     let mut out = Vec::new();
     if let Some((name, since)) = type_since(f.data_type) {
-        out.push((format!("a {name} field"), since));
+        out.push((format!("a field of type {name}"), since));
     }
     if f.nullable {
         out.push(("a nullable field".into(), (2, 5)));
@@ -66,11 +73,33 @@ fn field_needs(f: &Field) -> Vec<(String, (u32, u32))> {
     out
 }
 
-/// Everything in `schema` that a server of `target_version` lacks. Empty when the version is
-/// Milvus Lite or cannot be read (the compatibility matrix warns about those).
+/// Vector types Milvus Lite 3.2.2 refuses in CreateCollection (measured: "uses Milvus type
+/// BinaryVector which MilvusLite does not support").
+fn lite_lacks(data_type: i32) -> Option<&'static str> {
+    Some(match data_type {
+        100 => "BINARY_VECTOR",
+        102 => "FLOAT16_VECTOR",
+        103 => "BFLOAT16_VECTOR",
+        105 => "INT8_VECTOR",
+        _ => return None,
+    })
+}
+
+/// Everything in `schema` that a server of `target_version` lacks. Empty when the version
+/// cannot be read (the compatibility matrix warns about those).
 pub fn missing_on(schema: &Schema, target_version: &str) -> Vec<Missing> {
     if is_milvus_lite(target_version) {
-        return Vec::new();
+        return schema
+            .fields
+            .iter()
+            .filter_map(|f| {
+                lite_lacks(f.data_type).map(|t| Missing {
+                    name: f.name.clone(),
+                    what: format!("a field of type {t}"),
+                    since: None,
+                })
+            })
+            .collect();
     }
     let Some(target) = major_minor(target_version) else {
         return Vec::new();
@@ -82,7 +111,7 @@ pub fn missing_on(schema: &Schema, target_version: &str) -> Vec<Missing> {
                 out.push(Missing {
                     name: f.name.clone(),
                     what,
-                    since,
+                    since: Some(since),
                 });
             }
         }
@@ -92,7 +121,7 @@ pub fn missing_on(schema: &Schema, target_version: &str) -> Vec<Missing> {
             out.push(Missing {
                 name: func.name.clone(),
                 what: "a schema function (BM25 / text embedding)".into(),
-                since: (2, 5),
+                since: Some((2, 5)),
             });
         }
     }
@@ -152,15 +181,29 @@ mod tests {
         let m = &missing_on(&modern(), "2.3.5")[0];
         assert_eq!(
             m.to_string(),
-            "'sparse' is a SPARSE_FLOAT_VECTOR field, which Milvus has from 2.4 on"
+            "'sparse' is a field of type SPARSE_FLOAT_VECTOR, which Milvus has from 2.4 on"
         );
     }
 
     #[test]
-    fn lite_and_unreadable_versions_refuse_nothing() {
+    fn lite_lacks_binary_float16_bfloat16_and_int8_vectors() {
         assert!(is_milvus_lite("milvus_lite-3.2.2"));
         assert!(!is_milvus_lite("v2.3.5-lite"));
-        assert!(missing_on(&modern(), "milvus_lite-3.2.2").is_empty());
+        let m = missing_on(&modern(), "milvus_lite-3.2.2");
+        assert_eq!(names(&m), ["i8v"]);
+        assert_eq!(
+            m[0].to_string(),
+            "'i8v' is a field of type INT8_VECTOR, which Milvus Lite does not have"
+        );
+        let binary = Schema {
+            fields: vec![field("pk", 5), field("b", 100), field("h", 102)],
+            ..Default::default()
+        };
+        assert_eq!(names(&missing_on(&binary, "milvus_lite-3.2.2")), ["b", "h"]);
+    }
+
+    #[test]
+    fn unreadable_versions_refuse_nothing() {
         assert!(missing_on(&modern(), "master").is_empty());
     }
 

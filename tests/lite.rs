@@ -245,8 +245,8 @@ async fn restore_of_types_the_target_lacks_is_refused_by_name() {
         &format!("{db}.docs"),
     ]);
     for want in [
-        "'sparse_vec' is a SPARSE_FLOAT_VECTOR field, which Milvus has from 2.4 on",
-        "'bm25_vec' is a SPARSE_FLOAT_VECTOR field",
+        "'sparse_vec' is a field of type SPARSE_FLOAT_VECTOR, which Milvus has from 2.4 on",
+        "'bm25_vec' is a field of type SPARSE_FLOAT_VECTOR",
         "'score' is a nullable field",
         "'label' is a field with a default value",
         "'text_bm25' is a schema function",
