@@ -483,3 +483,37 @@ fn database_properties(backup: &BackupInfo, db: &str) -> Vec<(String, String)> {
         })
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{DatabaseBackup, KeyValue};
+
+    #[test]
+    fn database_properties_come_from_the_source_database() {
+        let backup = BackupInfo {
+            database_backups: vec![
+                DatabaseBackup {
+                    db_name: "default".into(),
+                    ..Default::default()
+                },
+                DatabaseBackup {
+                    db_name: "sales".into(),
+                    db_id: 7,
+                    properties: vec![KeyValue {
+                        key: "database.max.collections".into(),
+                        value: "9".into(),
+                    }],
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            database_properties(&backup, "sales"),
+            [("database.max.collections".to_string(), "9".to_string())]
+        );
+        assert!(database_properties(&backup, "").is_empty(), "'' is default");
+        assert!(database_properties(&backup, "other").is_empty());
+        assert!(database_properties(&BackupInfo::default(), "sales").is_empty());
+    }
+}
