@@ -16,9 +16,11 @@ pub mod jobs;
 pub mod lock;
 pub mod milvus;
 pub mod names;
+pub mod portable;
 pub mod progress;
 pub mod restore;
 pub mod schema_map;
+pub mod schema_support;
 pub mod secret;
 pub mod storage;
 #[doc(hidden)]

@@ -25,6 +25,10 @@ GARAGE_BIN="$SANDBOX/tools/bin/garage"
 VENV="$SANDBOX/venv"
 PYTHON_BIN="$VENV/bin/python"
 
+# Milvus Lite (PyPI milvus-lite) and pymilvus 3 in a venv of their own.
+LITE_VENV="$SANDBOX/venv-lite"
+LITE_PYTHON_BIN="$LITE_VENV/bin/python"
+
 # Runtime state of one `start.sh` run: configs, data, logs, pid files, env.sh.
 RUN_DIR="$SANDBOX/run"
 ENV_FILE="$RUN_DIR/env.sh"

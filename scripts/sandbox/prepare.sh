@@ -11,6 +11,7 @@
 #   .sandbox/tools/bin/s3s-fs            a small S3 server backed by a directory
 #   .sandbox/tools/bin/garage            Garage, a production S3 store (large files, multipart)
 #   .sandbox/venv/                       Python with pymilvus (tests/support/milvus_data.py)
+#   .sandbox/venv-lite/                  Milvus Lite 3.2.2 and pymilvus 3.0.2 (tests/support/lite_data.py)
 set -euo pipefail
 
 # shellcheck source=scripts/sandbox/lib.sh
@@ -139,10 +140,29 @@ prepare_venv() {
     echo "$want" > "$VENV/.requirements.sha256"
 }
 
+# --- Milvus Lite and pymilvus 3 ----------------------------------------------
+# A venv of its own (pymilvus 3 cannot share one with pymilvus 2.3.8); rebuilt
+# whenever requirements-lite.txt changes.
+prepare_lite_venv() {
+    local req="$SANDBOX_LIB_DIR/requirements-lite.txt" want have=""
+    want="$(sha256sum "$req" | cut -d' ' -f1)"
+    [[ -f "$LITE_VENV/.requirements.sha256" ]] && have="$(cat "$LITE_VENV/.requirements.sha256")"
+    if [[ "$want" == "$have" && -x "$LITE_PYTHON_BIN" ]]; then
+        return 0
+    fi
+    log "creating Python venv $LITE_VENV (Milvus Lite)"
+    rm -rf "$LITE_VENV"
+    python3 -m venv "$LITE_VENV"
+    "$LITE_PYTHON_BIN" -m pip install --quiet --disable-pip-version-check -r "$req"
+    "$LITE_PYTHON_BIN" -c 'import pymilvus, milvus_lite' || die "milvus-lite does not import"
+    echo "$want" > "$LITE_VENV/.requirements.sha256"
+}
+
 for ver in "${MILVUS_VERSIONS[@]}"; do
     prepare_milvus "$ver"
 done
 prepare_venv
+prepare_lite_venv
 prepare_s3s_fs
 prepare_garage
 log "prepare done ($SANDBOX)"

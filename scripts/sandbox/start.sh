@@ -2,7 +2,7 @@
 # Start the sandbox servers and wait until they answer; write .sandbox/run/env.sh.
 #
 # Usage: start.sh [SERVER...]   SERVER: M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH
-#                                       M235_TLS1 M235_TLS2 M235_GARAGE
+#                                       M235_TLS1 M235_TLS2 M235_GARAGE LITE LITE_TARGET
 #                               (default: all of them; s3s-fs, garage and the black
 #                               hole always start)
 #
@@ -38,6 +38,10 @@
 #   M235_GARAGE   Milvus 2.3.5, storage in Garage bucket milvus-g,  offset 700 (gRPC 20230)
 #                 rootPath files, dataNode.segment.insertBufSize 128 MiB (binlog files of
 #                 tens to ~128 MiB: production-sized)
+#   LITE          Milvus Lite 3.2.2 (PyPI milvus-lite), no binlog storage   gRPC 18530
+#   LITE_TARGET   Milvus Lite 3.2.2, an empty restore target               gRPC 18531
+#                 (`milvus-lite server --data-dir D --host 127.0.0.1 --port P`,
+#                 from .sandbox/venv-lite; GetVersion answers milvus_lite-3.2.2)
 #   black hole    127.0.0.1:19999 accepts TCP connections and never answers
 #
 # Variables written to .sandbox/run/env.sh (`source` it):
@@ -71,10 +75,14 @@
 #   MBT_<NAME>_S3_ENDPOINT, _S3_ACCESS_KEY, _S3_SECRET_KEY   minio storage: its S3 server
 #   MBT_<NAME>_INSERT_BUF_SIZE        M235_GARAGE: dataNode.segment.insertBufSize in bytes
 #   MBT_<NAME>_ROOT                   local storage: absolute localStorage.path
+#                                     (Lite servers: ADDR, URI, VERSION (3.2.2), LOG, and
+#                                     STORAGE=none; MBT_<NAME>_DATA_DIR is their --data-dir)
 #   MBT_<NAME>_BUCKET                 minio storage: bucket (milvus-a)
 #   MBT_<NAME>_ROOTPATH               minio storage: minio.rootPath (files)
 #   MBT_<NAME>_LOG                    the server's log directory
 #   MBT_M235_AUTH_USER, MBT_M235_AUTH_PASSWORD   root / Milvus
+#   MBT_LITE_PYTHON                   python of .sandbox/venv-lite (pymilvus 3.0.2), always written
+#   MBT_LITE_DATA_SCRIPT              tests/support/lite_data.py (run it with MBT_LITE_PYTHON)
 #   MBT_M2216_SYNC_PERIOD             dataNode.segment.syncPeriod of M2216 in seconds: wait
 #                                     longer than this after a delete before backing it up
 #   Always (made at every start, whatever servers run; all PEM, keys unencrypted):
@@ -89,7 +97,8 @@ set -euo pipefail
 # shellcheck source=scripts/sandbox/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH M235_TLS1 M235_TLS2 M235_GARAGE)
+ALL_SERVERS=(M235_LOCAL M235_S3 M2216 M235_TARGET M235_AUTH M235_TLS1 M235_TLS2 M235_GARAGE LITE LITE_TARGET)
+LITE_VERSION=3.2.2
 M2216_SYNC_PERIOD=5
 S3_REGION=us-east-1
 S3_BUCKET_M235=milvus-a
@@ -116,6 +125,9 @@ server_spec() {
         M235_TLS1)   echo "2.3.5 500 local" ;;
         M235_TLS2)   echo "2.3.5 600 local" ;;
         M235_GARAGE) echo "2.3.5 700 garage" ;;
+        # Lite: the "offset" is its port's distance from 18530 (no other ports).
+        LITE)        echo "$LITE_VERSION 0 none" ;;
+        LITE_TARGET) echo "$LITE_VERSION 1 none" ;;
         *) die "unknown server $1 (known: ${ALL_SERVERS[*]})" ;;
     esac
 }
@@ -448,6 +460,38 @@ start_milvus() {
     log "started $name (Milvus $ver, $storage storage, gRPC $((19530 + offset)), pid $!)"
 }
 
+is_lite() { [[ "$1" == LITE || "$1" == LITE_TARGET ]]; }
+lite_port() {
+    local ver offset storage
+    read -r ver offset storage <<<"$(server_spec "$1")"
+    echo $((18530 + offset))
+}
+
+# start_lite NAME: a Milvus Lite server on 127.0.0.1, data under .sandbox/run/<name>/data.
+start_lite() {
+    local name="$1" base="$RUN_DIR/${1,,}" port
+    port="$(lite_port "$name")"
+    [[ -x "$LITE_VENV/bin/milvus-lite" ]] ||
+        die "$LITE_VENV/bin/milvus-lite missing: run scripts/sandbox/prepare.sh"
+    mkdir -p "$base/logs" "$base/data"
+    "$LITE_VENV/bin/milvus-lite" server --data-dir "$base/data" --host 127.0.0.1 \
+        --port "$port" >"$base/logs/lite.out" 2>&1 &
+    echo $! >"$RUN_DIR/pids/${name,,}.pid"
+    log "started $name (Milvus Lite $LITE_VERSION, gRPC $port, pid $!)"
+}
+
+# wait_lite NAME: until GetVersion answers (one Python process polls).
+wait_lite() {
+    local name="$1" base="$RUN_DIR/${1,,}" start=$SECONDS
+    if ! "$LITE_PYTHON_BIN" "$SANDBOX_LIB_DIR/wait_lite.py" "$(lite_port "$name")" \
+        "$(cat "$RUN_DIR/pids/${name,,}.pid")" "$HEALTH_TIMEOUT"; then
+        log "$name did not answer; last lines of $base/logs/lite.out:"
+        tail -n 40 "$base/logs/lite.out" >&2 || true
+        return 1
+    fi
+    log "$name ready after $((SECONDS - start)) s"
+}
+
 wait_milvus() {
     local name="$1" ver offset storage base
     read -r ver offset storage <<<"$(server_spec "$name")"
@@ -487,7 +531,20 @@ write_env() {
         echo "export MBT_TLS_CLIENT_CERT=$TLS_DIR/client.pem"
         echo "export MBT_TLS_CLIENT_KEY=$TLS_DIR/client.key"
         echo "export MBT_TLS_OTHER_CA=$TLS_DIR/other-ca.pem"
+        echo "export MBT_LITE_PYTHON=$LITE_PYTHON_BIN"
+        echo "export MBT_LITE_DATA_SCRIPT=$REPO/tests/support/lite_data.py"
         for name in "${SERVERS[@]}"; do
+            if is_lite "$name"; then
+                port="$(lite_port "$name")"
+                base="$RUN_DIR/${name,,}"
+                echo "export MBT_${name}_ADDR=127.0.0.1:$port"
+                echo "export MBT_${name}_URI=http://127.0.0.1:$port"
+                echo "export MBT_${name}_VERSION=$LITE_VERSION"
+                echo "export MBT_${name}_STORAGE=none"
+                echo "export MBT_${name}_DATA_DIR=$base/data"
+                echo "export MBT_${name}_LOG=$base/logs"
+                continue
+            fi
             read -r ver offset storage <<<"$(server_spec "$name")"
             base="$RUN_DIR/${name,,}"
             port=$((19530 + offset))
@@ -547,9 +604,13 @@ start_garage
 start_blackhole
 # Start all servers at once, then wait for each: on 2 cores that is still
 # faster than one after another.
-for name in "${SERVERS[@]}"; do start_milvus "$name"; done
+for name in "${SERVERS[@]}"; do
+    if is_lite "$name"; then start_lite "$name"; else start_milvus "$name"; fi
+done
 failed=0
-for name in "${SERVERS[@]}"; do wait_milvus "$name" || failed=1; done
+for name in "${SERVERS[@]}"; do
+    if is_lite "$name"; then wait_lite "$name" || failed=1; else wait_milvus "$name" || failed=1; fi
+done
 if ((failed)); then
     "$SANDBOX_LIB_DIR/stop.sh"
     die "a server did not start (logs under $RUN_DIR)"

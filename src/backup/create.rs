@@ -1,7 +1,7 @@
 //! `create`: the backup job.
 
 use super::copy_phase::{CopyPhase, SegmentPlan};
-use super::discover::{describe, select_collections};
+use super::discover::{describe, describe_databases, select_collections};
 use super::files::{PlannedFile, segment_files};
 use super::journal::{journal_dir, read_journal, remove_orphans};
 use crate::error::check_cancel;
@@ -64,6 +64,7 @@ pub async fn create_backup(
     cancel: &CancellationToken,
 ) -> Result<CreateSummary> {
     validate_backup_name(&opts.name)?;
+    refuse_lite(client)?;
     let op = if opts.resume {
         "create --resume"
     } else {
@@ -84,6 +85,19 @@ pub async fn create_backup(
         ));
     }
     Ok(summary)
+}
+
+/// Milvus Lite keeps rows in its own engine, never in binlogs: say so before anything is
+/// written, instead of failing later on a segment RPC it does not have.
+fn refuse_lite(client: &MilvusClient) -> Result<()> {
+    if !crate::schema_support::is_milvus_lite(client.server_version()) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{} at {} keeps no binlogs, so a binlog backup of it is impossible; it needs the portable format (rows read through the public API), which this build does not have yet (nothing was written)",
+        client.server_version(),
+        client.address()
+    )))
 }
 
 async fn create_locked(
@@ -169,6 +183,8 @@ async fn create_locked(
         .buffered(opts.milvus_parallelism.max(1))
         .try_collect()
         .await?;
+
+    let database_backups = describe_databases(client, &selected).await?;
 
     progress.phase(Phase::Flushing);
     let mut by_db: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -334,6 +350,7 @@ async fn create_locked(
         milvus_version: version,
         written_by: format!("milvus-backup-tui {}", env!("CARGO_PKG_VERSION")),
         collection_backups: collections,
+        database_backups,
         ..Default::default()
     };
     let info = BackupInfo {

@@ -1,7 +1,7 @@
 //! Which collections a filter selects, and what Milvus says about each.
 
 use crate::filter::Filter;
-use crate::format::{CollectionBackup, IndexInfo, KeyValue, PartitionBackup};
+use crate::format::{CollectionBackup, DatabaseBackup, IndexInfo, KeyValue, PartitionBackup};
 use crate::milvus::{LoadState, MilvusClient};
 use crate::schema_map;
 use crate::{Error, Result};
@@ -50,6 +50,33 @@ fn preview(all: &[(String, String)]) -> String {
         names.push("...".into());
     }
     names.join(", ")
+}
+
+/// The databases of the selected collections, with their ids and properties where the server
+/// tells them (2.4.3+; older servers: names only).
+pub async fn describe_databases(
+    client: &MilvusClient,
+    selected: &[(String, String)],
+) -> Result<Vec<DatabaseBackup>> {
+    let mut names: Vec<&str> = selected.iter().map(|(db, _)| db.as_str()).collect();
+    names.dedup();
+    let mut out = Vec::new();
+    for db in names {
+        let info = client.describe_database(db).await?;
+        out.push(DatabaseBackup {
+            db_name: db.to_string(),
+            db_id: info.as_ref().map_or(0, |i| i.id),
+            properties: info
+                .map(|i| {
+                    i.properties
+                        .into_iter()
+                        .map(|(key, value)| KeyValue { key, value })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 /// Describes one collection into a metadata entry (partitions listed, no segments yet).

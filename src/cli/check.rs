@@ -1,6 +1,8 @@
 //! `check`: connect to everything, probe both storages, and say plainly what is wrong.
 
 use super::context::Context;
+use milvus_backup_tui::config::{DEFAULT_MILVUS_FS_ROOT, Provider, StorageConfig};
+use milvus_backup_tui::schema_support::is_milvus_lite;
 use milvus_backup_tui::storage::Store;
 use milvus_backup_tui::{Error, Result};
 
@@ -40,7 +42,13 @@ pub async fn run(ctx: &Context) -> Result<()> {
         "milvus_backup_tui_probe/{}",
         chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
     );
+    let lite = client
+        .as_ref()
+        .is_some_and(|c| is_milvus_lite(c.server_version()));
     match ctx.milvus_store() {
+        Ok(_) if lite => println!(
+            "ok    Milvus Lite keeps no binlogs: [milvus.storage] is not used; backups of this server need the portable format (rows read through the public API)"
+        ),
         Err(e) => {
             report_failure("Milvus storage", &e);
             failures += 1;
@@ -50,7 +58,7 @@ pub async fn run(ctx: &Context) -> Result<()> {
                 &store,
                 &probe,
                 collections_with_rows,
-                cfg.storage.root.is_some(),
+                storage_configured(&cfg.storage),
             )
             .await
         }
@@ -92,21 +100,30 @@ async fn inventory(
     Ok((dbs.len(), colls, with_rows))
 }
 
+/// Whether `[milvus.storage]` names a place: the loader fills an unset fs root with the
+/// default, so the default root counts as "not configured".
+fn storage_configured(s: &StorageConfig) -> bool {
+    s.provider == Provider::S3 || s.root.as_deref() != Some(DEFAULT_MILVUS_FS_ROOT)
+}
+
 async fn check_milvus_store(
     store: &Store,
     probe: &str,
     collections_with_rows: usize,
-    root_set: bool,
+    configured: bool,
 ) -> usize {
     let label = store.label();
+    if !store.root_exists() && !configured {
+        // Nothing configured and nothing at the default place: a server whose storage this
+        // machine cannot read (a managed service, another host). Not an error.
+        println!(
+            "ok    Milvus storage is not configured ([milvus.storage] root unset; the default {label} does not exist): binlog backups are impossible, backups of this server need the portable format (rows read through the public API)"
+        );
+        return 0;
+    }
     if !store.root_exists() {
         println!(
-            "FAIL  Milvus storage {label} does not exist: set [milvus.storage] root to Milvus's localStorage.path{}",
-            if root_set {
-                ""
-            } else {
-                " (it is not set, so the default was tried)"
-            }
+            "FAIL  Milvus storage {label} does not exist: set [milvus.storage] root to Milvus's localStorage.path"
         );
         return 1;
     }

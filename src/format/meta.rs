@@ -43,6 +43,20 @@ pub struct BackupInfo {
     /// This project's own marker (ignored by other readers): the tool and version that wrote it.
     #[serde(skip_serializing_if = "is_default")]
     pub written_by: String,
+    /// milvus-backup's `database_backups` (2.4+): each database's id and properties.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub database_backups: Vec<DatabaseBackup>,
+}
+
+/// One database of a backup (milvus-backup's `DatabaseBackupInfo`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseBackup {
+    pub db_name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub db_id: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<KeyValue>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -105,6 +119,34 @@ pub struct Schema {
     pub fields: Vec<Field>,
     #[serde(skip_serializing_if = "is_default")]
     pub enable_dynamic_field: bool,
+    /// 2.4+: collection properties carried in the schema (TTL, mmap, partition-key isolation).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<KeyValue>,
+    /// 2.5+: functions (BM25, text embedding) and the fields they fill.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+}
+
+/// A schema function (milvus-backup's `FunctionSchema`; `type`: BM25 1, TextEmbedding 2,
+/// Rerank 3).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Function {
+    pub name: String,
+    #[serde(skip_serializing_if = "is_default")]
+    pub id: i64,
+    #[serde(skip_serializing_if = "is_default")]
+    pub description: String,
+    #[serde(rename = "type")]
+    pub function_type: i32,
+    pub input_field_names: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub input_field_ids: Vec<i64>,
+    pub output_field_names: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub output_field_ids: Vec<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<KeyValue>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -137,6 +179,15 @@ pub struct Field {
     pub is_partition_key: bool,
     #[serde(skip_serializing_if = "is_default")]
     pub nullable: bool,
+    /// 2.5+: filled by a schema function (e.g. BM25's sparse output); never inserted.
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_function_output: bool,
+    /// The default value as milvus-backup writes it: base64 of the serialized `ValueField`.
+    #[serde(skip_serializing_if = "is_default")]
+    pub default_value_base64: String,
+    /// 2.5+: the clustering key. This project's addition (milvus-backup drops it).
+    #[serde(skip_serializing_if = "is_default")]
+    pub is_clustering_key: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -374,5 +425,27 @@ mod tests {
         assert_eq!(v["fields"][0]["data_type"], 5);
         let old: Schema = serde_json::from_str(r#"{"autoID":true,"fields":[]}"#).unwrap();
         assert!(old.auto_id);
+    }
+
+    #[test]
+    fn reads_database_backups_and_functions_as_milvus_backup_writes_them() {
+        let json = r#"{"name":"b","format":"","database_backups":[{"db_name":"default","db_id":1,
+ "properties":[{"key":"database.replica.number","value":"1"}],"ezk":"x"}],
+ "collection_backups":[{"collection_name":"c","schema":{"fields":[
+ {"fieldID":101,"name":"s","data_type":21,"nullable":true,"default_value_base64":"MgRub25l"}],
+ "functions":[{"name":"f","type":1,"input_field_names":["t"],"output_field_names":["o"]}]}}]}"#;
+        let info: BackupInfo = serde_json::from_str(json).unwrap();
+        assert_eq!(info.database_backups[0].db_id, 1);
+        assert_eq!(info.database_backups[0].properties[0].value, "1");
+        let schema = &info.collection_backups[0].schema;
+        assert!(schema.fields[0].nullable);
+        assert_eq!(schema.fields[0].default_value_base64, "MgRub25l");
+        assert_eq!(schema.functions[0].function_type, 1);
+        let back = serde_json::to_value(&info).unwrap();
+        assert_eq!(back["database_backups"][0]["db_name"], "default");
+        assert_eq!(
+            back["collection_backups"][0]["schema"]["functions"][0]["output_field_names"][0],
+            "o"
+        );
     }
 }

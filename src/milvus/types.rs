@@ -23,9 +23,17 @@ pub struct CollectionInfo {
     pub num_partitions: i64,
 }
 
+/// What `DescribeDatabase` (2.4.3+) says about a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseInfo {
+    pub id: i64,
+    pub properties: Vec<(String, String)>,
+}
+
 /// One partition of a collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionInfo {
+    /// 0 when the server does not tell (Milvus Lite lists names only).
     pub id: i64,
     pub name: String,
 }

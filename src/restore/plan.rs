@@ -236,6 +236,9 @@ pub async fn plan_restore_checked(
         _ => {}
     }
 
+    refuse_lite_target(client)?;
+    refuse_missing_features(&chosen, client.server_version())?;
+
     let databases = client.list_databases().await?;
     let mut collections = Vec::new();
     let mut conflicts = Vec::new();
@@ -305,6 +308,39 @@ pub async fn plan_restore_checked(
         warnings,
         conflicts,
     })
+}
+
+/// Milvus Lite has no Import RPC: a binlog backup cannot go into it.
+fn refuse_lite_target(client: &MilvusClient) -> Result<()> {
+    if !crate::schema_support::is_milvus_lite(client.server_version()) {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{} at {} has no bulk import, so a binlog backup cannot be restored into it; that needs the portable format's Insert path, which this build does not have yet (nothing was changed)",
+        client.server_version(),
+        client.address()
+    )))
+}
+
+/// Refuses, naming every field, collections whose schema uses what the target lacks.
+fn refuse_missing_features(chosen: &[&CollectionBackup], target_version: &str) -> Result<()> {
+    let problems: Vec<String> = chosen
+        .iter()
+        .filter_map(|c| {
+            let missing = crate::schema_support::missing_on(&c.schema, target_version);
+            (!missing.is_empty()).then(|| {
+                let what: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
+                format!("{}: {}", c.qualified_name(), what.join("; "))
+            })
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "the target Milvus {target_version} lacks what these collections use (nothing was changed): {}",
+        problems.join(" | ")
+    )))
 }
 
 fn empty_as_unknown(v: &str) -> &str {

@@ -3,7 +3,7 @@
 use super::plan::{PlannedCollection, RestoreOptions, RestorePlan};
 use super::stage::{ImportSource, collection_keys, staged_key, staging_root};
 use crate::error::check_cancel;
-use crate::format::SegmentBackup;
+use crate::format::{BackupInfo, SegmentBackup, db_or_default};
 use crate::lock::BackupLock;
 use crate::milvus::{IndexInfo, MilvusClient};
 use crate::progress::{CollectionProgress, Count, Phase, ProgressSender};
@@ -215,7 +215,9 @@ async fn restore_one(
     if !coll.db_exists && !created_dbs.iter().any(|d| d == db) {
         if db != "default" {
             progress.message(format!("creating database {db}"));
-            client.create_database(db).await?;
+            client
+                .create_database_with(db, &database_properties(&plan.backup, &src.db_name))
+                .await?;
         }
         created_dbs.push(db.to_string());
     }
@@ -468,5 +470,55 @@ async fn cleanup(
         );
         tracing::warn!("{w}");
         warnings.push(w);
+    }
+}
+
+/// The recorded properties of the source database `db` (empty when the backup has none:
+/// older writers, or servers before 2.4.3). milvus-backup saves them but does not restore them.
+fn database_properties(backup: &BackupInfo, db: &str) -> Vec<(String, String)> {
+    backup
+        .database_backups
+        .iter()
+        .find(|d| db_or_default(&d.db_name) == db_or_default(db))
+        .map(|d| {
+            d.properties
+                .iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{DatabaseBackup, KeyValue};
+
+    #[test]
+    fn database_properties_come_from_the_source_database() {
+        let backup = BackupInfo {
+            database_backups: vec![
+                DatabaseBackup {
+                    db_name: "default".into(),
+                    ..Default::default()
+                },
+                DatabaseBackup {
+                    db_name: "sales".into(),
+                    db_id: 7,
+                    properties: vec![KeyValue {
+                        key: "database.max.collections".into(),
+                        value: "9".into(),
+                    }],
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(
+            database_properties(&backup, "sales"),
+            [("database.max.collections".to_string(), "9".to_string())]
+        );
+        assert!(database_properties(&backup, "").is_empty(), "'' is default");
+        assert!(database_properties(&backup, "other").is_empty());
+        assert!(database_properties(&BackupInfo::default(), "sales").is_empty());
     }
 }

@@ -1,11 +1,14 @@
 //! [`MilvusClient`]: the calls the engine makes, with metadata, timeouts and error mapping.
 
 mod import;
+mod query;
 mod read;
 mod segments;
 #[cfg(test)]
 mod tests;
 mod write;
+
+pub use query::{QueryAnswer, RowQuery};
 
 use super::endpoint::{self, Address};
 use super::proto::common::{self as pc, ImportState, KeyValuePair};
@@ -14,7 +17,7 @@ use super::proto::milvus::milvus_service_client::MilvusServiceClient;
 use super::proto::schema::CollectionSchema;
 use super::status::{check, failure, is_index_not_found, rpc_error, send};
 use super::types::{
-    CollectionInfo, ImportStatus, IndexInfo, LoadState, PartitionInfo, SegmentInfo,
+    CollectionInfo, DatabaseInfo, ImportStatus, IndexInfo, LoadState, PartitionInfo, SegmentInfo,
 };
 use crate::config::{MilvusConfig, TlsMode};
 use crate::{Error, Result};

@@ -30,6 +30,51 @@ impl MilvusClient {
         Ok(resp.db_names)
     }
 
+    /// A database's id and properties; `None` from servers without `DescribeDatabase`
+    /// (before 2.4.3).
+    pub async fn describe_database(&self, db: &str) -> Result<Option<DatabaseInfo>> {
+        const OP: &str = "DescribeDatabase";
+        let target = format!("database {}", db_label(db));
+        let resp = match self
+            .svc()
+            .describe_database(self.req(
+                pm::DescribeDatabaseRequest {
+                    base: None,
+                    db_name: db.to_string(),
+                },
+                Some(db),
+                CALL_TIMEOUT,
+            ))
+            .await
+        {
+            Ok(r) => r.into_inner(),
+            Err(s) if s.code() == Code::Unimplemented => return Ok(None),
+            Err(s) => return Err(rpc_error(OP, &target, &s)),
+        };
+        if let Some(reason) = failure(resp.status.as_ref()) {
+            let r = reason.to_ascii_lowercase();
+            if r.contains("not support")
+                || r.contains("unimplemented")
+                || r.contains("unknown method")
+            {
+                return Ok(None);
+            }
+            return Err(Error::Milvus {
+                op: OP,
+                target,
+                reason,
+            });
+        }
+        Ok(Some(DatabaseInfo {
+            id: resp.db_id,
+            properties: resp
+                .properties
+                .into_iter()
+                .map(|kv| (kv.key, kv.value))
+                .collect(),
+        }))
+    }
+
     /// The names of all collections of `db`.
     pub async fn list_collections(&self, db: &str) -> Result<Vec<String>> {
         const OP: &str = "ShowCollections";
@@ -132,6 +177,14 @@ impl MilvusClient {
         )
         .await?;
         check(OP, &target, resp.status.as_ref())?;
+        // Milvus Lite answers names without ids: the ids are unknown (0), not an error.
+        if resp.partition_i_ds.is_empty() {
+            return Ok(resp
+                .partition_names
+                .into_iter()
+                .map(|name| PartitionInfo { id: 0, name })
+                .collect());
+        }
         if resp.partition_names.len() != resp.partition_i_ds.len() {
             return Err(Error::Milvus {
                 op: OP,

@@ -4,6 +4,15 @@ use super::*;
 
 impl MilvusClient {
     pub async fn create_database(&self, db: &str) -> Result<()> {
+        self.create_database_with(db, &[]).await
+    }
+
+    /// Creates a database with properties (servers before 2.4 ignore them).
+    pub async fn create_database_with(
+        &self,
+        db: &str,
+        properties: &[(String, String)],
+    ) -> Result<()> {
         const OP: &str = "CreateDatabase";
         let target = format!("database {db}");
         let resp = send(
@@ -13,6 +22,7 @@ impl MilvusClient {
                 pm::CreateDatabaseRequest {
                     base: None,
                     db_name: db.to_string(),
+                    properties: kv(properties),
                 },
                 None,
                 CALL_TIMEOUT,
