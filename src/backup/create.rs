@@ -271,6 +271,11 @@ async fn create_locked(
     });
 
     progress.phase(Phase::Copying);
+    if let Some(limit) = &opts.copy.throttle {
+        progress.message(format!(
+            "bandwidth limit: {limit} for the bytes this tool moves"
+        ));
+    }
     backups.create_root()?;
     let backups = &*backups;
     let journal = if opts.resume {

@@ -264,6 +264,11 @@ async fn restore_one(
 
     if plan.staging {
         progress.phase(Phase::Staging);
+        if let Some(limit) = &opts.copy.throttle {
+            progress.message(format!(
+                "bandwidth limit: {limit} for the bytes this tool moves"
+            ));
+        }
         let keys = collection_keys(&plan.backup.name, src);
         futures::stream::iter(keys)
             .map(|(key, size)| async move {

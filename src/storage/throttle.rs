@@ -25,6 +25,17 @@ impl std::fmt::Debug for Throttle {
     }
 }
 
+/// `50.0 MiB/s`.
+impl std::fmt::Display for Throttle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/s",
+            crate::progress::bytes_text(self.bytes_per_second)
+        )
+    }
+}
+
 impl Throttle {
     /// A limit of `bytes_per_second` (at least 1 KiB/s).
     pub fn new(bytes_per_second: u64) -> Throttle {

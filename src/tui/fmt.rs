@@ -2,21 +2,8 @@
 
 use std::time::Duration;
 
-/// `1536` -> `1.5 KiB`.
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
+/// `1536` -> `1.5 KiB` (the engine's wording, so that messages and screens agree).
+pub use milvus_backup_tui::progress::bytes_text as bytes;
 
 /// `75 s` -> `1m15s`.
 pub fn duration(d: Duration) -> String {
