@@ -34,5 +34,5 @@ mod types;
 #[cfg(test)]
 mod smoke;
 
-pub use client::{FLUSH_WAIT_LIMIT, MilvusClient};
+pub use client::{FLUSH_WAIT_LIMIT, MilvusClient, RbacGrant};
 pub use types::*;

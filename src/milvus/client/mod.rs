@@ -1,6 +1,8 @@
 //! [`MilvusClient`]: the calls the engine makes, with metadata, timeouts and error mapping.
 
 mod import;
+mod rbac;
+pub use rbac::RbacGrant;
 mod read;
 mod segments;
 #[cfg(test)]
