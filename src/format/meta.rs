@@ -43,6 +43,9 @@ pub struct BackupInfo {
     /// This project's own marker (ignored by other readers): the tool and version that wrote it.
     #[serde(skip_serializing_if = "is_default")]
     pub written_by: String,
+    /// Users, roles and grants (`create --rbac`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rbac_meta: Option<super::RbacMeta>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
