@@ -358,6 +358,7 @@ mod tests {
                 filter: crate::filter::Filter::all(),
                 parallelism: 1,
                 resume: false,
+                rbac: false,
             },
         });
         assert_eq!(h.kind, JobKind::Backup { name: "bad".into() });

@@ -17,6 +17,7 @@ pub mod lock;
 pub mod milvus;
 pub mod names;
 pub mod progress;
+pub mod rbac;
 pub mod restore;
 pub mod schema_map;
 pub mod secret;

@@ -75,6 +75,9 @@ pub struct CreateArgs {
     /// checksum are kept, the rest is copied, then the metadata is written.
     #[arg(long, requires = "name")]
     pub resume: bool,
+    /// Also save users (names and roles, never passwords), roles and grants.
+    #[arg(long)]
+    pub rbac: bool,
 }
 
 #[derive(Args, Debug)]
@@ -153,6 +156,10 @@ pub struct RestoreArgs {
     /// Restore even if the backup's files fail the pre-restore check (missing or wrong size).
     #[arg(long)]
     pub skip_verify: bool,
+    /// Also recreate the backup's missing roles, grants and users (existing ones are left
+    /// alone; new users get a random password that is never shown: set one afterwards).
+    #[arg(long)]
+    pub rbac: bool,
 }
 
 #[derive(Args, Debug)]

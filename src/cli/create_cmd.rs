@@ -29,6 +29,7 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         filter,
         parallelism: ctx.config.backup.parallelism,
         resume: args.resume,
+        rbac: args.rbac,
     };
     let (tx, watch) = ProgressSender::new();
     let cancel = CancellationToken::new();

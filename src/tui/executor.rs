@@ -264,6 +264,7 @@ impl Executor {
                 filter,
                 parallelism: self.config.backup.parallelism,
                 resume: false,
+                rbac: false,
             },
         }))
     }
