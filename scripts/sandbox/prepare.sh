@@ -10,6 +10,7 @@
 #   .sandbox/milvus-<ver>/config.yaml.template
 #   .sandbox/tools/bin/s3s-fs            a small S3 server backed by a directory
 #   .sandbox/venv/                       Python with pymilvus (tests/support/milvus_data.py)
+#   .sandbox/azurite/                    Azurite (npm), the Azure Blob Storage emulator
 set -euo pipefail
 
 # shellcheck source=scripts/sandbox/lib.sh
@@ -47,6 +48,7 @@ need python3 python3
 need sha256sum coreutils
 need openssl openssl
 need nginx nginx  # the HTTPS front of s3s-fs (start.sh)
+need npm npm      # Azurite
 command -v cargo >/dev/null || die "cargo is needed"
 
 # --- Milvus binaries from the PyPI `milvus` wheels ---------------------------
@@ -124,9 +126,24 @@ prepare_venv() {
     echo "$want" > "$VENV/.requirements.sha256"
 }
 
+# --- Azurite ------------------------------------------------------------------
+# Pinned; reinstalled when the version changes (the marker holds it).
+prepare_azurite() {
+    if [[ -x "$AZURITE_BIN" && "$(cat "$AZURITE_DIR/.version" 2>/dev/null)" == "$AZURITE_VERSION" ]]; then
+        return 0
+    fi
+    log "installing azurite $AZURITE_VERSION with npm"
+    rm -rf "$AZURITE_DIR"
+    mkdir -p "$AZURITE_DIR"
+    npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --silent "azurite@$AZURITE_VERSION"
+    [[ -x "$AZURITE_BIN" ]] || die "npm did not produce $AZURITE_BIN"
+    echo "$AZURITE_VERSION" >"$AZURITE_DIR/.version"
+}
+
 for ver in "${MILVUS_VERSIONS[@]}"; do
     prepare_milvus "$ver"
 done
 prepare_venv
 prepare_s3s_fs
+prepare_azurite
 log "prepare done ($SANDBOX)"
