@@ -22,6 +22,7 @@ fn s3_store(root: &str) -> Store {
         access_key_id: Some(Secret::new(env("MBT_S3_ACCESS_KEY"))),
         secret_access_key: Some(Secret::new(env("MBT_S3_SECRET_KEY"))),
         ca_cert: None,
+        ..Default::default()
     };
     Store::open(&cfg, Role::Backup).unwrap()
 }
