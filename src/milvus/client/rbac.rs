@@ -220,6 +220,42 @@ impl MilvusClient {
         check(OP, &target, Some(&resp))
     }
 
+    /// 2.4.10+: the whole RBAC state (users with their password hashes: drop them).
+    pub async fn backup_rbac_meta(&self) -> Result<pm::RbacMeta> {
+        const OP: &str = "BackupRBAC";
+        let resp = send(
+            OP,
+            "rbac",
+            self.svc().backup_rbac(self.req(
+                pm::BackupRbacMetaRequest { base: None },
+                None,
+                CALL_TIMEOUT,
+            )),
+        )
+        .await?;
+        check(OP, "rbac", resp.status.as_ref())?;
+        Ok(resp.rbac_meta.unwrap_or_default())
+    }
+
+    /// 2.4.10+: adds the given roles, grants, privilege groups and users.
+    pub async fn restore_rbac_meta(&self, meta: pm::RbacMeta) -> Result<()> {
+        const OP: &str = "RestoreRBAC";
+        let resp = send(
+            OP,
+            "rbac",
+            self.svc().restore_rbac(self.req(
+                pm::RestoreRbacMetaRequest {
+                    base: None,
+                    rbac_meta: Some(meta),
+                },
+                None,
+                SLOW_CALL_TIMEOUT,
+            )),
+        )
+        .await?;
+        check(OP, "rbac", Some(&resp))
+    }
+
     pub async fn add_user_to_role(&self, user: &str, role: &str) -> Result<()> {
         const OP: &str = "OperateUserRole";
         let target = format!("user {user} to role {role}");
