@@ -1,7 +1,9 @@
-//! Backing up and restoring users, roles and grants (`--rbac`) on Milvus 2.2 and 2.3, through
-//! the role and grant RPCs those versions have.
+//! Backing up and restoring users, roles and grants (`--rbac`): on Milvus 2.2 to 2.4.9 through
+//! the role and grant RPCs those versions have; on 2.4.10+ through BackupRBAC/RestoreRBAC
+//! ([`meta_rpc`], untested here).
 //!
-//! Passwords are never read (Milvus does not give them out) and never saved: a restored user
+//! Passwords are never saved (2.2/2.3 do not give them out; the hashes BackupRBAC returns are
+//! dropped): a restored user
 //! gets a random password that is used once in the CreateCredential call and then forgotten;
 //! the report lists those users so an administrator sets a real password.
 
@@ -10,6 +12,9 @@ use crate::milvus::{MilvusClient, RbacGrant};
 use crate::secret::Secret;
 use crate::{Error, Result};
 use std::collections::BTreeSet;
+
+mod meta_rpc;
+pub use meta_rpc::has_meta_rpcs;
 
 /// Built-in user and roles: never saved, never recreated.
 pub const BUILTIN_USERS: &[&str] = &["root"];
@@ -20,7 +25,11 @@ fn is_builtin_role(r: &str) -> bool {
 }
 
 /// Reads the users (names and roles), roles and grants of every database from the server.
+/// On 2.4.10+ through BackupRBAC (untested here), with password hashes dropped.
 pub async fn collect(client: &MilvusClient) -> Result<RbacMeta> {
+    if meta_rpc::has_meta_rpcs(client.server_version()) {
+        return Ok(meta_rpc::from_server(client.backup_rbac_meta().await?));
+    }
     let roles: Vec<String> = client
         .select_roles()
         .await?
@@ -138,6 +147,8 @@ pub struct RbacReport {
     pub users_existing: usize,
     /// (user, role) links added.
     pub user_roles_added: usize,
+    /// 2.4.10+ only.
+    pub privilege_groups_created: usize,
     pub warnings: Vec<String>,
 }
 
@@ -200,7 +211,7 @@ pub fn plan(
     }
     if !meta.privilege_groups.is_empty() {
         p.warnings.push(format!(
-            "{} privilege group(s) in the backup were not restored: privilege groups exist from Milvus 2.4.10 on, and this tool restores RBAC only through the 2.2/2.3 RPCs",
+            "{} privilege group(s) in the backup were not restored: privilege groups exist from Milvus 2.4.10 on, and this server is older",
             meta.privilege_groups.len()
         ));
     }
@@ -219,7 +230,16 @@ pub fn missing_grants(wanted: &[RbacGrant], existing: &BTreeSet<RbacGrant>) -> V
 
 /// Recreates the roles, grants, users and user-role links of `meta` that the server lacks;
 /// leaves existing ones alone. New users get a random password that is never shown.
+/// On 2.4.10+ roles, grants and privilege groups go through RestoreRBAC (untested here).
 pub async fn restore(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacReport> {
+    if meta_rpc::has_meta_rpcs(client.server_version()) {
+        restore_with_meta_rpcs(client, meta).await
+    } else {
+        restore_with_role_rpcs(client, meta).await
+    }
+}
+
+async fn restore_with_role_rpcs(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacReport> {
     let existing_roles = client.select_roles().await?;
     let existing_users = client.select_users().await?;
     let p = plan(meta, &existing_roles, &existing_users);
@@ -233,12 +253,7 @@ pub async fn restore(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacRepor
         client.create_role(role).await?;
         report.roles_created.push(role.clone());
     }
-    let wanted: Vec<RbacGrant> = meta
-        .grants
-        .iter()
-        .map(from_entity)
-        .filter(|g| !g.role.is_empty() && !is_builtin_role(&g.role))
-        .collect();
+    let wanted = wanted_grants(meta);
     let mut existing = BTreeSet::new();
     let pairs: BTreeSet<(String, String)> = wanted
         .iter()
@@ -253,6 +268,61 @@ pub async fn restore(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacRepor
         client.grant_privilege(g).await?;
         report.grants_created += 1;
     }
+    restore_users(client, &p, &mut report).await?;
+    Ok(report)
+}
+
+/// The backup's grants of its own roles, without duplicates.
+fn wanted_grants(meta: &RbacMeta) -> Vec<RbacGrant> {
+    let set: BTreeSet<RbacGrant> = meta
+        .grants
+        .iter()
+        .map(from_entity)
+        .filter(|g| !g.role.is_empty() && !is_builtin_role(&g.role))
+        .collect();
+    set.into_iter().collect()
+}
+
+async fn restore_with_meta_rpcs(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacReport> {
+    let current = client.backup_rbac_meta().await?;
+    let existing_roles: Vec<String> = current.roles.iter().map(|r| r.name.clone()).collect();
+    let existing_users: Vec<(String, Vec<String>)> = current
+        .users
+        .iter()
+        .map(|u| {
+            (
+                u.user.clone(),
+                u.roles.iter().map(|r| r.name.clone()).collect(),
+            )
+        })
+        .collect();
+    let mut p = plan(meta, &existing_roles, &existing_users);
+    p.warnings.clear(); // privilege groups are restored on this path
+    let mut request = meta_rpc::restore_request(meta, &current);
+    // Also roles that only a user or a grant names (the plan finds them all).
+    request.roles = (p.create_roles.iter())
+        .map(|name| crate::milvus::proto::milvus::RoleEntity { name: name.clone() })
+        .collect();
+    let mut report = RbacReport {
+        roles_created: p.create_roles.clone(),
+        roles_existing: p.roles_existing,
+        users_existing: p.users_existing,
+        grants_created: request.grants.len(),
+        grants_existing: wanted_grants(meta)
+            .len()
+            .saturating_sub(request.grants.len()),
+        privilege_groups_created: request.privilege_groups.len(),
+        ..Default::default()
+    };
+    if request != Default::default() {
+        client.restore_rbac_meta(request).await?;
+    }
+    restore_users(client, &p, &mut report).await?;
+    Ok(report)
+}
+
+/// Creates the planned users (random password, never shown) and adds the user-role links.
+async fn restore_users(client: &MilvusClient, p: &RbacPlan, report: &mut RbacReport) -> Result<()> {
     for user in &p.create_users {
         let password = random_password()?;
         client.create_user(user, password.expose()).await?;
@@ -262,7 +332,7 @@ pub async fn restore(client: &MilvusClient, meta: &RbacMeta) -> Result<RbacRepor
         client.add_user_to_role(user, role).await?;
         report.user_roles_added += 1;
     }
-    Ok(report)
+    Ok(())
 }
 
 #[cfg(test)]

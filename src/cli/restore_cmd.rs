@@ -127,6 +127,12 @@ fn print_rbac_report(r: &RbacReport, meta: &RbacMeta) {
         r.users_existing,
         r.user_roles_added
     );
+    if r.privilege_groups_created > 0 {
+        println!(
+            "rbac: {} privilege group(s) created",
+            r.privilege_groups_created
+        );
+    }
     if r.users_created.is_empty() {
         return;
     }
