@@ -397,6 +397,7 @@ mod tests {
                 milvus_parallelism: 1,
                 resume: false,
                 copy: Default::default(),
+                rbac: false,
             },
         });
         assert_eq!(h.kind, JobKind::Backup { name: "bad".into() });

@@ -18,6 +18,7 @@ pub mod milvus;
 pub mod names;
 pub mod portable;
 pub mod progress;
+pub mod rbac;
 pub mod restore;
 pub mod schema_map;
 pub mod schema_support;

@@ -29,6 +29,7 @@ fn s3_store(root: &str) -> Store {
         access_key_id: Some(Secret::new(env(&format!("MBT_{server}_ACCESS_KEY")))),
         secret_access_key: Some(Secret::new(env(&format!("MBT_{server}_SECRET_KEY")))),
         ca_cert: None,
+        ..Default::default()
     };
     Store::open(&cfg, Role::Backup).unwrap()
 }

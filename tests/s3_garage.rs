@@ -29,6 +29,7 @@ fn garage(bucket: &str, root: &str) -> Store {
         access_key_id: Some(Secret::new(env("MBT_GARAGE_ACCESS_KEY"))),
         secret_access_key: Some(Secret::new(env("MBT_GARAGE_SECRET_KEY"))),
         ca_cert: None,
+        ..Default::default()
     };
     Store::open(&cfg, Role::Backup).unwrap()
 }

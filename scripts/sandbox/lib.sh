@@ -21,6 +21,15 @@ S3S_FS_BIN="$SANDBOX/tools/bin/s3s-fs"
 # s3s-fs cannot hold multipart uploads under real backup keys; Garage can.
 GARAGE_VERSION=2.5.0
 GARAGE_BIN="$SANDBOX/tools/bin/garage"
+# Azurite (Microsoft's Azure Storage emulator, npm), blob service only, with its
+# well-known development account (public in Microsoft's documentation).
+AZURITE_VERSION=3.37.0
+AZURITE_DIR="$SANDBOX/azurite"
+AZURITE_BIN="$AZURITE_DIR/node_modules/.bin/azurite-blob"
+AZURITE_PORT=10000
+AZURITE_ACCOUNT=devstoreaccount1
+AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+AZURITE_CONTAINER=mbt-backups
 
 VENV="$SANDBOX/venv"
 PYTHON_BIN="$VENV/bin/python"

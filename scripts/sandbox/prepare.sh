@@ -12,6 +12,7 @@
 #   .sandbox/tools/bin/garage            Garage, a production S3 store (large files, multipart)
 #   .sandbox/venv/                       Python with pymilvus (tests/support/milvus_data.py)
 #   .sandbox/venv-lite/                  Milvus Lite 3.2.2 and pymilvus 3.0.2 (tests/support/lite_data.py)
+#   .sandbox/azurite/                    Azurite (npm), the Azure Blob Storage emulator
 set -euo pipefail
 
 # shellcheck source=scripts/sandbox/lib.sh
@@ -49,6 +50,7 @@ need python3 python3
 need sha256sum coreutils
 need openssl openssl
 need nginx nginx  # the HTTPS front of s3s-fs (start.sh)
+need npm npm      # Azurite
 command -v cargo >/dev/null || die "cargo is needed"
 
 # --- Milvus binaries from the PyPI `milvus` wheels ---------------------------
@@ -158,6 +160,20 @@ prepare_lite_venv() {
     echo "$want" > "$LITE_VENV/.requirements.sha256"
 }
 
+# --- Azurite ------------------------------------------------------------------
+# Pinned; reinstalled when the version changes (the marker holds it).
+prepare_azurite() {
+    if [[ -x "$AZURITE_BIN" && "$(cat "$AZURITE_DIR/.version" 2>/dev/null)" == "$AZURITE_VERSION" ]]; then
+        return 0
+    fi
+    log "installing azurite $AZURITE_VERSION with npm"
+    rm -rf "$AZURITE_DIR"
+    mkdir -p "$AZURITE_DIR"
+    npm install --prefix "$AZURITE_DIR" --no-audit --no-fund --silent "azurite@$AZURITE_VERSION"
+    [[ -x "$AZURITE_BIN" ]] || die "npm did not produce $AZURITE_BIN"
+    echo "$AZURITE_VERSION" >"$AZURITE_DIR/.version"
+}
+
 for ver in "${MILVUS_VERSIONS[@]}"; do
     prepare_milvus "$ver"
 done
@@ -165,4 +181,5 @@ prepare_venv
 prepare_lite_venv
 prepare_s3s_fs
 prepare_garage
+prepare_azurite
 log "prepare done ($SANDBOX)"

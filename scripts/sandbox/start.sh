@@ -62,6 +62,10 @@
 #   MBT_GARAGE_MILVUS_BUCKET          milvus-g (M235_GARAGE's storage)
 #   MBT_GARAGE_BACKUP_BUCKET          mbt-g-backups, an empty bucket for backups
 #   MBT_GARAGE_DATA_DIR               Garage's data directory (for disk usage)
+#   MBT_AZURITE_ENDPOINT              http://127.0.0.1:10000/devstoreaccount1 (Azurite, blob service)
+#   MBT_AZURITE_ACCOUNT, MBT_AZURITE_KEY  Azurite's well-known development account and key
+#   MBT_AZURITE_CONTAINER             an empty container made for backups (mbt-backups)
+#   MBT_AZURITE_DATA_DIR              Azurite's directory (its own layout, not one file per blob)
 #   MBT_SCRATCH_DIR                   an empty directory every server can read (import files)
 #   MBT_BLACKHOLE_ADDR                127.0.0.1:19999: accepts connections, never answers
 #   MBT_REFUSED_ADDR                  127.0.0.1:19998: nothing listens, connections are refused
@@ -500,6 +504,50 @@ wait_milvus() {
         "$(cat "$RUN_DIR/pids/${name,,}.pid")" "$name" "$base/logs/milvus.out"
 }
 
+# Azurite's blob service on loopback, data under .sandbox/run/azurite.
+start_azurite() {
+    local dir="$RUN_DIR/azurite"
+    mkdir -p "$dir"
+    [[ -x "$AZURITE_BIN" ]] || die "$AZURITE_BIN missing: run scripts/sandbox/prepare.sh"
+    "$AZURITE_BIN" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$dir" \
+        --skipApiVersionCheck --disableProductStyleUrl --silent \
+        >"$RUN_DIR/logs/azurite.log" 2>&1 &
+    echo $! >"$RUN_DIR/pids/azurite.pid"
+    local start=$SECONDS
+    until curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$AZURITE_PORT/"; do
+        alive "$(cat "$RUN_DIR/pids/azurite.pid")" ||
+            { cat "$RUN_DIR/logs/azurite.log" >&2; die "azurite exited"; }
+        ((SECONDS - start < 30)) || die "azurite not listening after 30 s"
+        sleep 0.2
+    done
+    log "azurite ready on 127.0.0.1:$AZURITE_PORT"
+}
+
+# An empty container for the tool's backups: Create Container, signed with the account key
+# (Shared Key), in the venv's Python standard library.
+make_azurite_container() {
+    "$PYTHON_BIN" - "http://127.0.0.1:$AZURITE_PORT" "$AZURITE_ACCOUNT" "$AZURITE_KEY" \
+        "$AZURITE_CONTAINER" <<'PY'
+import base64, hashlib, hmac, sys, urllib.error, urllib.request
+from email.utils import formatdate
+host, account, key, container = sys.argv[1:5]
+date, version = formatdate(usegmt=True), "2021-08-06"
+canon = f"x-ms-date:{date}\nx-ms-version:{version}\n"
+resource = f"/{account}/{account}/{container}\nrestype:container"
+to_sign = "PUT\n" + "\n" * 11 + canon + resource
+sig = base64.b64encode(hmac.new(base64.b64decode(key), to_sign.encode(), hashlib.sha256).digest())
+req = urllib.request.Request(f"{host}/{account}/{container}?restype=container", method="PUT",
+                             headers={"x-ms-date": date, "x-ms-version": version,
+                                      "Authorization": f"SharedKey {account}:{sig.decode()}",
+                                      "Content-Length": "0"})
+try:
+    urllib.request.urlopen(req, timeout=10)
+except urllib.error.HTTPError as e:
+    if e.code != 409:  # 409: it exists
+        sys.exit(f"create container {container}: HTTP {e.code} {e.read()[:300]!r}")
+PY
+}
+
 write_env() {
     local name ver offset storage base port tmp="$ENV_FILE.tmp"
     {
@@ -516,6 +564,11 @@ write_env() {
         echo "export MBT_S3_REGION=$S3_REGION"
         echo "export MBT_S3_DATA_DIR=$RUN_DIR/s3"
         echo "export MBT_S3_BACKUP_BUCKET=$S3_BACKUP_BUCKET"
+        echo "export MBT_AZURITE_ENDPOINT=http://127.0.0.1:$AZURITE_PORT/$AZURITE_ACCOUNT"
+        echo "export MBT_AZURITE_ACCOUNT=$AZURITE_ACCOUNT"
+        echo "export MBT_AZURITE_KEY=$AZURITE_KEY"
+        echo "export MBT_AZURITE_CONTAINER=$AZURITE_CONTAINER"
+        echo "export MBT_AZURITE_DATA_DIR=$RUN_DIR/azurite"
         echo "export MBT_SCRATCH_DIR=$RUN_DIR/scratch"
         echo "export MBT_BLACKHOLE_ADDR=127.0.0.1:$BLACKHOLE_PORT"
         echo "export MBT_REFUSED_ADDR=127.0.0.1:$REFUSED_PORT"
@@ -601,6 +654,8 @@ start_s3
 make_backup_bucket
 start_s3_https
 start_garage
+start_azurite
+make_azurite_container
 start_blackhole
 # Start all servers at once, then wait for each: on 2 cores that is still
 # faster than one after another.

@@ -29,6 +29,8 @@ pub struct CreateOptions {
     pub resume: bool,
     /// Server-side copies and the bandwidth limit.
     pub copy: CopySettings,
+    /// Also save users (names and roles), roles and grants (`rbac_meta`).
+    pub rbac: bool,
 }
 
 /// What a finished backup holds.
@@ -151,6 +153,12 @@ async fn create_locked(
             reason: "Milvus's storage directory does not exist: set [milvus.storage] root to Milvus's localStorage.path".into(),
         });
     }
+    // Read before any copying, so that a refused RBAC call fails the backup at once.
+    let rbac_meta = if opts.rbac {
+        Some(crate::rbac::collect(client).await?)
+    } else {
+        None
+    };
     let mut warnings = Vec::new();
     let version = client.server_version().to_string();
     if version.trim_start_matches('v').starts_with("2.2.") {
@@ -356,6 +364,7 @@ async fn create_locked(
         written_by: format!("milvus-backup-tui {}", env!("CARGO_PKG_VERSION")),
         collection_backups: collections,
         database_backups,
+        rbac_meta,
         ..Default::default()
     };
     let info = BackupInfo {

@@ -96,6 +96,9 @@ pub struct CreateArgs {
     /// [backup] max_bytes_per_second). Server-side copies inside one S3 store are not limited.
     #[arg(long, value_name = "RATE")]
     pub max_rate: Option<String>,
+    /// Also save users (names and roles, never passwords), roles and grants.
+    #[arg(long)]
+    pub rbac: bool,
 }
 
 #[derive(Args, Debug)]
@@ -178,6 +181,10 @@ pub struct RestoreArgs {
     /// (overrides [backup] max_bytes_per_second). Server-side copies are not limited.
     #[arg(long, value_name = "RATE")]
     pub max_rate: Option<String>,
+    /// Also recreate the backup's missing roles, grants and users (existing ones are left
+    /// alone; new users get a random password that is never shown: set one afterwards).
+    #[arg(long)]
+    pub rbac: bool,
 }
 
 #[derive(Args, Debug)]

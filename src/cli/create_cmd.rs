@@ -31,6 +31,7 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         milvus_parallelism: ctx.config.backup.milvus_parallelism,
         resume: args.resume,
         copy: ctx.copy_settings(args.max_rate.as_deref())?,
+        rbac: args.rbac,
     };
     let (tx, watch) = ProgressSender::new();
     let cancel = CancellationToken::new();

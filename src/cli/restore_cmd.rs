@@ -6,7 +6,9 @@ use super::output::bytes;
 use super::progress_view::show_while;
 use milvus_backup_tui::Result;
 use milvus_backup_tui::filter::{Filter, Naming};
+use milvus_backup_tui::format::RbacMeta;
 use milvus_backup_tui::progress::ProgressSender;
+use milvus_backup_tui::rbac::{self, RbacReport};
 use milvus_backup_tui::restore::{
     CollectionOutcome, RestoreOptions, RestorePlan, check_backup, plan_restore_checked, run_restore,
 };
@@ -37,8 +39,26 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
     let plan = plan_restore_checked(&client, &backups, &milvus, &opts, checked).await?;
     // Existing targets are refused here, as before, with or without --dry-run.
     plan.refuse_conflicts()?;
+    let rbac_meta = match (args.rbac, &plan.backup.rbac_meta) {
+        (false, _) => None,
+        (true, Some(meta)) => Some(meta.clone()),
+        (true, None) => {
+            return Err(milvus_backup_tui::Error::backup(
+                &args.name,
+                "this backup holds no users, roles or grants (it was made without --rbac); run restore without --rbac",
+            ));
+        }
+    };
     if args.dry_run {
         print_plan(&plan, &opts);
+        if let Some(meta) = &rbac_meta {
+            println!(
+                "  rbac: the backup's {} role(s), {} grant(s) and {} user(s) that the target lacks would be created",
+                meta.roles.len(),
+                meta.grants.len(),
+                meta.users.len()
+            );
+        }
         println!("dry run: nothing was changed");
         return Ok(());
     }
@@ -79,7 +99,57 @@ pub async fn run(ctx: &Context, args: &RestoreArgs) -> Result<()> {
             "the target may hold partly restored collections: re-run with --drop-existing to replace them"
         );
     }
-    result
+    result?;
+    if let Some(meta) = &rbac_meta {
+        let report = rbac::restore(&client, meta).await?;
+        print_rbac_report(&report, meta);
+    }
+    Ok(())
+}
+
+fn print_rbac_report(r: &RbacReport, meta: &RbacMeta) {
+    println!(
+        "rbac: {} role(s) created, {} already there; {} grant(s) created, {} already there; {} user(s) created, {} already there; {} user-role link(s) added",
+        r.roles_created.len(),
+        r.roles_existing,
+        r.grants_created,
+        r.grants_existing,
+        r.users_created.len(),
+        r.users_existing,
+        r.user_roles_added
+    );
+    if r.privilege_groups_created > 0 {
+        println!(
+            "rbac: {} privilege group(s) created",
+            r.privilege_groups_created
+        );
+    }
+    if r.users_created.is_empty() {
+        return;
+    }
+    println!(
+        "rbac: {} user(s) were created WITHOUT their old password (a backup never holds passwords): each got a random 32-character password that was sent once to Milvus and never shown, logged or stored, so nobody can log in as them yet.",
+        r.users_created.len()
+    );
+    println!(
+        "rbac: Milvus changes a password only with the old one (unless common.security.superUsers lists you), so as root delete and recreate each user with a password of your choice, then re-add its roles, e.g. with pymilvus:"
+    );
+    for user in &r.users_created {
+        let roles: Vec<String> = meta
+            .users
+            .iter()
+            .filter(|u| &u.user == user)
+            .flat_map(|u| u.roles.iter())
+            .map(|role| format!("; Role({:?}).add_user({user:?})", role.name))
+            .collect();
+        println!(
+            "  utility.delete_user({user:?}); utility.create_user({user:?}, NEW_PASSWORD){}",
+            roles.concat()
+        );
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
 }
 
 fn print_plan(plan: &RestorePlan, opts: &RestoreOptions) {

@@ -32,10 +32,16 @@ pub const BUILT_IN: &str = "built-in defaults";
 const SET_ORIGIN: &str = "--set KEY=VALUE";
 
 /// Keys whose values are never shown, wherever they appear.
-const SECRET_KEYS: [&str; 4] = ["password", "access_key_id", "secret_access_key", "token"];
+const SECRET_KEYS: [&str; 5] = [
+    "password",
+    "access_key_id",
+    "secret_access_key",
+    "token",
+    "account_key",
+];
 
 /// Environment variables that supply secrets, and the key each one sets.
-pub const ENV_SECRETS: [(&str, &[&str]); 6] = [
+pub const ENV_SECRETS: [(&str, &[&str]); 8] = [
     ("MILVUS_PASSWORD", &["milvus", "password"]),
     (
         "MILVUS_STORAGE_ACCESS_KEY_ID",
@@ -54,6 +60,14 @@ pub const ENV_SECRETS: [(&str, &[&str]); 6] = [
         &["backup", "storage", "secret_access_key"],
     ),
     ("MBT_SERVER_TOKEN", &["server", "token"]),
+    (
+        "MILVUS_STORAGE_ACCOUNT_KEY",
+        &["milvus", "storage", "account_key"],
+    ),
+    (
+        "BACKUP_STORAGE_ACCOUNT_KEY",
+        &["backup", "storage", "account_key"],
+    ),
 ];
 
 /// Where to read the configuration from.
@@ -315,7 +329,7 @@ fn split_override(raw: &str) -> crate::Result<(&str, Vec<&str>, &str)> {
 }
 
 /// Every key name used in the file, for deciding whether text can be shown.
-const KNOWN_KEYS: [&str; 23] = [
+const KNOWN_KEYS: [&str; 26] = [
     "milvus",
     "backup",
     "clusters",
@@ -339,6 +353,9 @@ const KNOWN_KEYS: [&str; 23] = [
     "region",
     "access_key_id",
     "secret_access_key",
+    "container",
+    "account_name",
+    "account_key",
 ];
 
 /// `milvus.address`-like: starts with a top-level table and ends with a known key name.
@@ -539,7 +556,7 @@ fn finish(config: &mut Config, table: &DeTable<'_>, sources: &Sources<'_>) -> cr
         storage.root = Some(
             match storage.provider {
                 Provider::Fs => DEFAULT_BACKUP_FS_ROOT,
-                Provider::S3 => DEFAULT_BACKUP_S3_ROOT,
+                Provider::S3 | Provider::Azblob => DEFAULT_BACKUP_S3_ROOT,
             }
             .to_string(),
         );
@@ -611,6 +628,25 @@ fn check_storage(
     path: &[&str],
     fail: &impl Fn(&[&str], String) -> Error,
 ) -> crate::Result<()> {
+    if s.provider == Provider::Azblob {
+        let missing_key = s.account_key.as_ref().is_none_or(|k| k.is_empty());
+        for (key, missing) in [
+            ("container", is_blank(&s.container)),
+            ("account_name", is_blank(&s.account_name)),
+            ("account_key", missing_key),
+        ] {
+            if missing {
+                return Err(fail(
+                    &[path, &["provider"]].concat(),
+                    format!(
+                        "`{}` is required when `{}` is \"azblob\"",
+                        dotted(path, key),
+                        dotted(path, "provider")
+                    ),
+                ));
+            }
+        }
+    }
     if s.provider == Provider::S3 && is_blank(&s.bucket) {
         let mut at = path.to_vec();
         at.push("provider");

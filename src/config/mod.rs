@@ -98,9 +98,11 @@ pub enum Provider {
     #[default]
     Fs,
     S3,
+    /// Azure Blob Storage (`container`, `account_name`, `account_key`, `endpoint`).
+    Azblob,
 }
 
-/// A directory or an S3 bucket + prefix.
+/// A directory, an S3 bucket + prefix, or an Azure Blob container + prefix.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageConfig {
@@ -124,6 +126,15 @@ pub struct StorageConfig {
     /// system/web roots otherwise.
     #[serde(default)]
     pub ca_cert: Option<PathBuf>,
+    /// azblob: the container (Milvus's `minio.bucketName` when Milvus stores on Azure).
+    #[serde(default)]
+    pub container: Option<String>,
+    /// azblob: the storage account.
+    #[serde(default)]
+    pub account_name: Option<String>,
+    /// azblob: the storage account's key (a secret, like the S3 keys).
+    #[serde(default)]
+    pub account_key: Option<Secret>,
 }
 
 /// Where backups live and how they are written.

@@ -46,6 +46,9 @@ pub struct BackupInfo {
     /// milvus-backup's `database_backups` (2.4+): each database's id and properties.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub database_backups: Vec<DatabaseBackup>,
+    /// Users, roles and grants (`create --rbac`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rbac_meta: Option<super::RbacMeta>,
 }
 
 /// One database of a backup (milvus-backup's `DatabaseBackupInfo`).

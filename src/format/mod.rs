@@ -6,7 +6,9 @@
 mod io;
 mod layout;
 mod meta;
+mod rbac;
 
 pub use io::{BackupState, read_backup, read_backup_state, write_backup};
 pub use layout::*;
 pub use meta::*;
+pub use rbac::*;

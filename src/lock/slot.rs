@@ -27,7 +27,7 @@ impl<'a> Slot<'a> {
     pub fn new(store: &'a Store, name: &'a str) -> Slot<'a> {
         let path = match store.location() {
             Location::Fs { root } => Some(root.join(LOCK_DIR).join(format!("{name}.json"))),
-            Location::S3 { .. } => None,
+            Location::S3 { .. } | Location::Azblob { .. } => None,
         };
         Slot { store, name, path }
     }
@@ -72,10 +72,15 @@ impl<'a> Slot<'a> {
     pub async fn replace(&self, seen: &Tagged, bytes: &[u8]) -> Result<bool> {
         let Some(path) = &self.path else {
             let key = lock_key(self.name);
-            return match &seen.etag {
+            return match seen
+                .etag
+                .as_ref()
+                .filter(|_| self.store.can_write_if_match())
+            {
                 Some(etag) => self.store.write_if_match(&key, bytes.to_vec(), etag).await,
-                // A server without ETags: remove, then create; of two processes doing the
-                // same, the second's create finds the first's lock.
+                // A server without ETags (or, like opendal's azblob, without If-Match on
+                // writes): remove, then create; of two processes doing the same, the
+                // second's create finds the first's lock.
                 None => {
                     self.store.delete(&key).await?;
                     self.store.write_if_absent(&key, bytes.to_vec()).await

@@ -34,5 +34,5 @@ mod types;
 #[cfg(test)]
 mod smoke;
 
-pub use client::{FLUSH_WAIT_LIMIT, MilvusClient, QueryAnswer, RowQuery};
+pub use client::{FLUSH_WAIT_LIMIT, MilvusClient, QueryAnswer, RbacGrant, RowQuery};
 pub use types::*;

@@ -87,6 +87,8 @@ pub async fn create(Ext(st): St, headers: HeaderMap, bytes: Bytes) -> Result<Res
                     milvus_parallelism: st.config.backup.milvus_parallelism,
                     resume: false,
                     copy: CopySettings::from_config(&st.config.backup, None),
+                    // `rbac: true` is refused as not supported over HTTP yet (requests.rs).
+                    rbac: false,
                 },
             },
             body.raw(),

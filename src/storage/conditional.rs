@@ -28,6 +28,14 @@ impl Store {
         }
     }
 
+    /// Whether [`Store::write_if_match`] is available (opendal's azblob has no If-Match on
+    /// writes).
+    pub fn can_write_if_match(&self) -> bool {
+        self.op
+            .as_ref()
+            .is_some_and(|op| op.info().full_capability().write_with_if_match)
+    }
+
     /// Replaces `key` only if its ETag is still `etag`. `Ok(false)`: it changed or is gone.
     pub async fn write_if_match(&self, key: &str, bytes: Vec<u8>, etag: &str) -> Result<bool> {
         let key = checked_key(key)?;

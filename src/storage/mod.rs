@@ -3,6 +3,7 @@
 //! Keys are `/`-separated and relative to the store's root. No key may climb out of the root:
 //! [`checked_key`] refuses `..`, absolute keys and empty components before any I/O.
 
+mod azblob;
 mod conditional;
 mod copy;
 mod open;
@@ -29,6 +30,11 @@ pub enum Location {
     S3 {
         endpoint: String,
         bucket: String,
+        root: String,
+    },
+    Azblob {
+        endpoint: String,
+        container: String,
         root: String,
     },
 }
@@ -63,6 +69,11 @@ impl Store {
                 bucket,
                 root,
             } => format!("s3://{bucket}/{root} at {endpoint}"),
+            Location::Azblob {
+                endpoint,
+                container,
+                root,
+            } => format!("azblob://{container}/{root} at {endpoint}"),
         }
     }
 
@@ -92,6 +103,18 @@ impl Store {
                     ..
                 },
             ) => e1 == e2 && b1 == b2,
+            (
+                Location::Azblob {
+                    endpoint: e1,
+                    container: c1,
+                    ..
+                },
+                Location::Azblob {
+                    endpoint: e2,
+                    container: c2,
+                    ..
+                },
+            ) => e1 == e2 && c1 == c2,
             _ => false,
         }
     }
@@ -101,7 +124,7 @@ impl Store {
     pub fn server_path(&self, key: &str) -> String {
         match &self.location {
             Location::Fs { root } => root.join(key).display().to_string(),
-            Location::S3 { root, .. } => join_key(root, key),
+            Location::S3 { root, .. } | Location::Azblob { root, .. } => join_key(root, key),
         }
     }
 

@@ -22,7 +22,7 @@ pub enum Role {
 }
 
 impl Role {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Role::Milvus => "milvus.storage",
             Role::Backup => "backup.storage",
@@ -37,6 +37,7 @@ impl Store {
         match cfg.provider {
             Provider::Fs => open_fs(cfg, role),
             Provider::S3 => open_s3(cfg, role),
+            Provider::Azblob => super::azblob::open_azblob(cfg, role),
         }
     }
 

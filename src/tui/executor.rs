@@ -333,6 +333,7 @@ impl Executor {
                 milvus_parallelism: self.config.backup.milvus_parallelism,
                 resume: false,
                 copy: CopySettings::from_config(&self.config.backup, None),
+                rbac: false,
             },
         }))
     }

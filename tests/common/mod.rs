@@ -282,6 +282,7 @@ pub fn milvus_s3_storage(name: &str) -> milvus_backup_tui::storage::Store {
         access_key_id: Some(Secret::new(env(&format!("MBT_{name}_S3_ACCESS_KEY")))),
         secret_access_key: Some(Secret::new(env(&format!("MBT_{name}_S3_SECRET_KEY")))),
         ca_cert: None,
+        ..Default::default()
     };
     milvus_backup_tui::storage::Store::open(&cfg, milvus_backup_tui::storage::Role::Milvus)
         .expect("open the Milvus storage")

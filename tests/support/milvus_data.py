@@ -31,6 +31,18 @@ JSON document on stdout; messages go to stderr; exit status 1 on error.
   list  --addr [--db DB]             {"databases": [...], "collections": {db: [...]}}
   describe --addr --db --collection  schema, partitions, indexes, aliases, load_state
 
+  rbac --addr --action ACTION --prefix P     (users, roles and grants named P_*)
+      setup: database P_db, roles P_reader, P_writer, P_empty with grants in
+        `default` and P_db, users P_alice (P_reader), P_bob (P_reader, P_writer),
+        P_carol (no role), each with password "Passw0rd!"; prints {"done": true}
+      dump: {"roles": [...], "grants": [[role, object, object_name, privilege,
+        db], ...], "users": {user: [roles]}}, sorted, only P_* names
+      drop: revokes the grants of the P_* roles, removes their users, drops
+        the roles and the P_* users; prints {"done": true}
+      revoke: revokes one grant (Insert on Collection * in P_db from P_writer)
+      login --as-user U --as-password W: {"ok": bool} whether U can list
+        collections with that password
+
 Every subcommand also takes --user USER --password PASSWORD (M235_AUTH), and
 --tls-ca PEM [--tls-server-name NAME] [--tls-cert PEM --tls-key PEM] for a server
 with TLS (M235_TLS1: CA only; M235_TLS2, mutual: also the client certificate).
@@ -456,6 +468,102 @@ def cmd_describe(args):
     print(json.dumps(canonical(out), default=str))
 
 
+# --- users, roles and grants (RBAC) -------------------------------------------
+
+RBAC_PASSWORD = "Passw0rd!"
+
+
+def rbac_grants(p):
+    """(role, object, object_name, privilege, db) that `setup` grants."""
+    db2 = f"{p}_db"
+    return [
+        (f"{p}_reader", "Collection", f"{p}_books", "Query", "default"),
+        (f"{p}_reader", "Collection", f"{p}_books", "Search", "default"),
+        (f"{p}_reader", "Global", "*", "DescribeCollection", "default"),
+        (f"{p}_reader", "Collection", "*", "Query", db2),
+        (f"{p}_writer", "Collection", "*", "Insert", db2),
+        (f"{p}_writer", "Collection", f"{p}_films", "Delete", db2),
+        (f"{p}_writer", "Global", "*", "CreateCollection", db2),
+        (f"{p}_writer", "User", "*", "UpdateUser", "default"),
+    ]
+
+
+RBAC_USERS = {"alice": ["reader"], "bob": ["reader", "writer"], "carol": []}
+
+
+def rbac_setup(p):
+    from pymilvus import Role
+    if f"{p}_db" not in db.list_database(using=ALIAS):
+        db.create_database(f"{p}_db", using=ALIAS)
+    for r in ("reader", "writer", "empty"):
+        Role(f"{p}_{r}", using=ALIAS).create()
+    for role, obj, name, priv, d in rbac_grants(p):
+        Role(role, using=ALIAS).grant(obj, name, priv, db_name=d)
+    for u, roles in RBAC_USERS.items():
+        utility.create_user(f"{p}_{u}", RBAC_PASSWORD, using=ALIAS)
+        for r in roles:
+            Role(f"{p}_{r}", using=ALIAS).add_user(f"{p}_{u}")
+
+
+def rbac_dump(p):
+    from pymilvus import Role
+    mine = lambda name: name.startswith(f"{p}_")  # noqa: E731
+    roles = sorted(r.role_name for r in utility.list_roles(False, using=ALIAS).groups
+                   if mine(r.role_name))
+    grants = []
+    for d in db.list_database(using=ALIAS):
+        for r in roles:
+            for g in Role(r, using=ALIAS).list_grants(db_name=d).groups:
+                grants.append([g.role_name, g.object, g.object_name, g.privilege, g.db_name])
+    users = {u.username: sorted(u.roles) for u in utility.list_users(True, using=ALIAS).groups
+             if mine(u.username)}
+    return {"roles": roles, "grants": sorted(grants), "users": users}
+
+
+def rbac_drop(p):
+    from pymilvus import Role
+    state = rbac_dump(p)
+    for role, obj, name, priv, d in state["grants"]:
+        Role(role, using=ALIAS).revoke(obj, name, priv, db_name=d)
+    for u, roles in state["users"].items():
+        for r in roles:
+            Role(r, using=ALIAS).remove_user(u)
+        utility.delete_user(u, using=ALIAS)
+    for r in state["roles"]:
+        Role(r, using=ALIAS).drop()
+
+
+def rbac_login(args):
+    connections.disconnect(ALIAS)
+    CREDENTIALS.update(user=args.as_user, password=args.as_password)
+    try:
+        connect(args.addr)
+        utility.list_collections(using=ALIAS)
+        return {"ok": True}
+    except Exception as e:  # noqa: BLE001 - any refusal counts as "cannot log in"
+        return {"ok": False, "error": str(e)}
+
+
+def cmd_rbac(args):
+    from pymilvus import Role
+    connect(args.addr)
+    p = args.prefix
+    if args.action == "setup":
+        rbac_setup(p)
+        out = {"done": True}
+    elif args.action == "dump":
+        out = rbac_dump(p)
+    elif args.action == "drop":
+        rbac_drop(p)
+        out = {"done": True}
+    elif args.action == "revoke":
+        Role(f"{p}_writer", using=ALIAS).revoke("Collection", "*", "Insert", db_name=f"{p}_db")
+        out = {"done": True}
+    else:
+        out = rbac_login(args)
+    print(json.dumps(out))
+
+
 def main():
     ap = argparse.ArgumentParser(description="Seed and dump Milvus test collections.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -491,6 +599,14 @@ def main():
     p = sub.add_parser("list")
     common(p, collection=False)
     p.set_defaults(func=cmd_list, db=None)
+    p = sub.add_parser("rbac")
+    common(p, collection=False)
+    p.add_argument("--action", required=True,
+                   choices=["setup", "dump", "drop", "revoke", "login"])
+    p.add_argument("--prefix", required=True)
+    p.add_argument("--as-user")
+    p.add_argument("--as-password")
+    p.set_defaults(func=cmd_rbac)
 
     args = ap.parse_args()
     if args.user:

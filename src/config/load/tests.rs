@@ -738,3 +738,41 @@ fn server_token_from_file_or_environment_and_never_shown() {
     let e = err_text(load_text("[server]\ntls = true\n", &[], &[]));
     assert!(e.contains("tls"), "{e}");
 }
+
+const AZURE: &str = r#"
+[backup.storage]
+provider = "azblob"
+container = "backups"
+account_name = "acct"
+"#;
+
+#[test]
+fn azblob_keys_env_key_and_missing_keys_named() {
+    let key = "YXp1cmUtc2VjcmV0LWtleQ==";
+    let c = load_text(AZURE, &[], &[("BACKUP_STORAGE_ACCOUNT_KEY", key)]).unwrap();
+    let s = &c.backup.storage;
+    assert_eq!(s.provider, Provider::Azblob);
+    assert_eq!(s.container.as_deref(), Some("backups"));
+    assert_eq!(s.account_name.as_deref(), Some("acct"));
+    assert_eq!(s.account_key.as_ref().unwrap().expose(), key);
+    assert_eq!(s.root.as_deref(), Some(DEFAULT_BACKUP_S3_ROOT));
+    assert!(!format!("{c:?}").contains(key));
+
+    let e = err_text(load_text(AZURE, &[], &[]));
+    assert!(e.contains("backup.storage.account_key"), "{e}");
+    let no_container = AZURE.replace("container = \"backups\"\n", "");
+    let e = err_text(load_text(
+        &no_container,
+        &[],
+        &[("BACKUP_STORAGE_ACCOUNT_KEY", key)],
+    ));
+    assert!(e.contains("backup.storage.container"), "{e}");
+    assert!(!e.contains(key), "{e}");
+    let no_account = AZURE.replace("account_name = \"acct\"\n", "");
+    let e = err_text(load_text(
+        &no_account,
+        &[],
+        &[("BACKUP_STORAGE_ACCOUNT_KEY", key)],
+    ));
+    assert!(e.contains("backup.storage.account_name"), "{e}");
+}

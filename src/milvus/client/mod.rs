@@ -2,6 +2,8 @@
 
 mod import;
 mod query;
+mod rbac;
+pub use rbac::RbacGrant;
 mod read;
 mod segments;
 #[cfg(test)]
