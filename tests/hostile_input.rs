@@ -254,7 +254,7 @@ fn cases() -> Vec<Case> {
                 )
             },
             &["list"],
-            &["unknown variant `gcs`, expected `fs` or `s3`"],
+            &["unknown variant `gcs`, expected one of `fs`, `s3`, `azblob`"],
         ),
         case(
             "s3_without_bucket",
