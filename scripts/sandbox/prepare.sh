@@ -125,39 +125,33 @@ prepare_garage() {
     install_tool "$GARAGE_BIN" "takes 12-16 min on 2 cores, once" "garage@$GARAGE_VERSION"
 }
 
-# --- Python venv with pymilvus ----------------------------------------------
-# Rebuilt whenever requirements.txt changes (its checksum is the marker).
-prepare_venv() {
-    local req="$SANDBOX_LIB_DIR/requirements.txt" want have=""
+# --- Python venvs --------------------------------------------------------------
+# make_venv DIR REQUIREMENTS IMPORTS WHAT: a venv rebuilt whenever its requirements
+# file changes (the file's checksum is the marker); IMPORTS must import after.
+make_venv() {
+    local dir="$1" req="$2" imports="$3" what="$4" want have=""
     want="$(sha256sum "$req" | cut -d' ' -f1)"
-    [[ -f "$VENV/.requirements.sha256" ]] && have="$(cat "$VENV/.requirements.sha256")"
-    if [[ "$want" == "$have" && -x "$PYTHON_BIN" ]]; then
+    [[ -f "$dir/.requirements.sha256" ]] && have="$(cat "$dir/.requirements.sha256")"
+    if [[ "$want" == "$have" && -x "$dir/bin/python" ]]; then
         return 0
     fi
-    log "creating Python venv $VENV"
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$PYTHON_BIN" -m pip install --quiet --disable-pip-version-check -r "$req"
-    "$PYTHON_BIN" -c 'import pymilvus, yaml' || die "pymilvus does not import"
-    echo "$want" > "$VENV/.requirements.sha256"
+    log "creating Python venv $dir ($what)"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+    "$dir/bin/python" -c "import $imports" || die "$imports do not import in $dir"
+    echo "$want" > "$dir/.requirements.sha256"
 }
 
-# --- Milvus Lite and pymilvus 3 ----------------------------------------------
-# A venv of its own (pymilvus 3 cannot share one with pymilvus 2.3.8); rebuilt
-# whenever requirements-lite.txt changes.
+# pymilvus 2.3.8 for Milvus 2.2/2.3 (tests/support/milvus_data.py).
+prepare_venv() {
+    make_venv "$VENV" "$SANDBOX_LIB_DIR/requirements.txt" "pymilvus, yaml" "pymilvus 2.3.8"
+}
+
+# Milvus Lite and pymilvus 3: a venv of its own (pymilvus 3 cannot share one with 2.3.8).
 prepare_lite_venv() {
-    local req="$SANDBOX_LIB_DIR/requirements-lite.txt" want have=""
-    want="$(sha256sum "$req" | cut -d' ' -f1)"
-    [[ -f "$LITE_VENV/.requirements.sha256" ]] && have="$(cat "$LITE_VENV/.requirements.sha256")"
-    if [[ "$want" == "$have" && -x "$LITE_PYTHON_BIN" ]]; then
-        return 0
-    fi
-    log "creating Python venv $LITE_VENV (Milvus Lite)"
-    rm -rf "$LITE_VENV"
-    python3 -m venv "$LITE_VENV"
-    "$LITE_PYTHON_BIN" -m pip install --quiet --disable-pip-version-check -r "$req"
-    "$LITE_PYTHON_BIN" -c 'import pymilvus, milvus_lite' || die "milvus-lite does not import"
-    echo "$want" > "$LITE_VENV/.requirements.sha256"
+    make_venv "$LITE_VENV" "$SANDBOX_LIB_DIR/requirements-lite.txt" "pymilvus, milvus_lite" \
+        "Milvus Lite"
 }
 
 # --- Azurite ------------------------------------------------------------------

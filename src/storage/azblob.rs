@@ -1,13 +1,11 @@
 //! Azure Blob Storage through opendal's `azblob` service: a container and a prefix, with a
 //! storage account and its key (the key is a [`crate::secret::Secret`], never shown).
 
-use super::open::{Role, normalize_endpoint};
+use super::open::{Role, normalize_endpoint, resilient};
 use super::{Location, Store, join_key};
 use crate::config::{DEFAULT_BACKUP_S3_ROOT, StorageConfig};
 use crate::{Error, Result};
 use opendal::Operator;
-use opendal::layers::{RetryLayer, TimeoutLayer};
-use std::time::Duration;
 
 fn required<'a>(value: Option<&'a str>, role: Role, key: &str) -> Result<&'a str> {
     value
@@ -53,19 +51,8 @@ pub(super) fn open_azblob(cfg: &StorageConfig, role: Role) -> Result<Store> {
             path: String::new(),
             // opendal's message names the setting, never the key's value.
             reason: e.to_string(),
-        })?
-        .layer(
-            TimeoutLayer::new()
-                .with_timeout(Duration::from_secs(60))
-                .with_io_timeout(Duration::from_secs(30)),
-        )
-        .layer(
-            RetryLayer::new()
-                .with_jitter()
-                .with_max_times(5)
-                .with_min_delay(Duration::from_millis(200))
-                .with_max_delay(Duration::from_secs(10)),
-        );
+        })?;
+    let op = resilient(op);
     Ok(Store {
         op: Some(op),
         location: Location::Azblob {

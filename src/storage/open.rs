@@ -179,19 +179,7 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
     if let Some(client) = http_client {
         op = op.layer(HttpClientLayer::new(client));
     }
-    let op = op
-        .layer(
-            TimeoutLayer::new()
-                .with_timeout(Duration::from_secs(60))
-                .with_io_timeout(Duration::from_secs(30)),
-        )
-        .layer(
-            RetryLayer::new()
-                .with_jitter()
-                .with_max_times(5)
-                .with_min_delay(Duration::from_millis(200))
-                .with_max_delay(Duration::from_secs(10)),
-        );
+    let op = resilient(op);
     Ok(Store {
         op: Some(op),
         location: Location::S3 {
@@ -201,6 +189,23 @@ fn open_s3(cfg: &StorageConfig, role: Role) -> Result<Store> {
         },
         direct,
     })
+}
+
+/// Timeouts (60 s a request, 30 s without I/O) and retries with backoff (5 tries, 0.2 s
+/// doubling up to 10 s) for a network store.
+pub(super) fn resilient(op: Operator) -> Operator {
+    op.layer(
+        TimeoutLayer::new()
+            .with_timeout(Duration::from_secs(60))
+            .with_io_timeout(Duration::from_secs(30)),
+    )
+    .layer(
+        RetryLayer::new()
+            .with_jitter()
+            .with_max_times(5)
+            .with_min_delay(Duration::from_millis(200))
+            .with_max_delay(Duration::from_secs(10)),
+    )
 }
 
 /// An HTTP client that trusts the CA certificates of the PEM file `ca` besides the built-in
