@@ -25,6 +25,7 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck source=scripts/sandbox/lib.sh
 source scripts/sandbox/lib.sh
 local_config "$work/backups" >"$work/config.toml"
+chmod 600 "$work/config.toml"
 now() { date +%s.%N; }
 
 echo "making $colls collections of 100 rows in database many ..." >&2

@@ -55,6 +55,7 @@ config() { # NAME MILVUS(garage|local) BACKUP(garage|local) SERVER_SIDE
         if [[ $3 == garage ]]; then garage_storage "$MBT_GARAGE_BACKUP_BUCKET" "bench-$1"
         else printf 'provider = "fs"\nroot = "%s/backups-%s"\n' "$work" "$1"; fi
     } >"$work/$1.toml"
+    chmod 600 "$work/$1.toml"
 }
 
 echo "seeding $rows rows into M235_GARAGE and M235_LOCAL ..." >&2
@@ -89,15 +90,20 @@ run() { # LABEL command... : the median wall time of RUNS runs; max RSS of the t
         n=$((n + 1))
         rm -rf "$work/dst"
         mkdir -p "$work/dst"
+        echo 0 >"$rss_file"
         local t0; t0=$(now)
-        /usr/bin/time -f %M -o "$rss_file" "$@" "b$n" >/dev/null
+        "$@" "b$n" >/dev/null
         times+=("$(python3 -c "print($(now) - $t0)")")
         rss+=("$(tail -n 1 "$rss_file")")
     done
     printf '%s %s %s\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" \
         "$(printf '%s\n' "${rss[@]}" | sort -n | tail -n 1)" >>"$work/results"
 }
-create() { "$bin" --config "$work/$1.toml" -q create -n "$2" --filter default.bench; }
+# The tool's runs record their max RSS (KiB) in $rss_file; the baselines leave 0 there.
+create() {
+    /usr/bin/time -f %M -o "$rss_file" \
+        "$bin" --config "$work/$1.toml" -q create -n "$2" --filter default.bench
+}
 rclone_s3() { # the collection's binlogs into another bucket (server-side copy within a remote)
     for d in insert_log delta_log; do
         rclone copy --transfers "$par" "$src/$d/$coll_id" "g:$MBT_GARAGE_BACKUP_BUCKET/rclone-$1/$d" || return 1
@@ -132,7 +138,8 @@ for line in open(sys.argv[1]):
 rows, files, mib, par, runs = sys.argv[2:7]
 print(f"{rows} rows: {files} binlog files, {mib} MiB; parallelism {par}; median of {runs}")
 for label, (t, rss) in r.items():
-    print(f"  {label:28s} {t:7.2f} s   {float(mib) / t:8.1f} MiB/s   max RSS {rss} MiB")
+    mem = f"   max RSS {rss} MiB" if rss else ""
+    print(f"  {label:28s} {t:7.2f} s   {float(mib) / t:8.1f} MiB/s{mem}")
 def ratio(a, b):
     return r[b][0] / r[a][0]
 print(f"S3->S3: tool (server-side) vs rclone: {ratio('tool_s3_to_s3_server_side', 'rclone_s3_to_s3'):.2f}x; "

@@ -145,14 +145,6 @@ async fn create_locked(
             ));
         }
     }
-    if !milvus.root_exists() {
-        return Err(Error::Storage {
-            store: milvus.label(),
-            op: "open",
-            path: String::new(),
-            reason: "Milvus's storage directory does not exist: set [milvus.storage] root to Milvus's localStorage.path".into(),
-        });
-    }
     // Read before any copying, so that a refused RBAC call fails the backup at once.
     let rbac_meta = if opts.rbac {
         Some(crate::rbac::collect(client).await?)
@@ -208,6 +200,16 @@ async fn create_locked(
         client.flush(db, colls).await?;
     }
 
+    // A Milvus that never flushed has no storage directory yet; the flush above made it.
+    let milvus = &milvus.reopened()?;
+    if !milvus.root_exists() {
+        return Err(Error::Storage {
+            store: milvus.label(),
+            op: "open",
+            path: String::new(),
+            reason: "Milvus's storage directory does not exist: set [milvus.storage] root to Milvus's localStorage.path".into(),
+        });
+    }
     progress.phase(Phase::ListingFiles);
     let listing: Vec<_> = collections
         .iter()

@@ -164,7 +164,8 @@ async fn copy_streamed(
 }
 
 /// CopyObject (UploadPartCopy above `max_single_copy`) inside one S3 endpoint. The CRC-32C is
-/// the store's; where it gives none, the copy is read once to compute it.
+/// the store's (from the copy's reply, else from a HeadObject asking for the stored checksum);
+/// where it gives none, the copy is read once to compute it.
 async fn copy_server_side(
     src: &Store,
     src_key: &str,
@@ -203,7 +204,11 @@ async fn copy_server_side(
         })?;
     check_written(dst, dst_key, size).await?;
     on_bytes(size);
-    let (crc32c, method) = match copy.crc32c {
+    let stored = match copy.crc32c {
+        Some(crc) => Some(crc),
+        None => to.stored_crc32c(&dst.server_path(dst_key)).await,
+    };
+    let (crc32c, method) = match stored {
         Some(crc) => (crc, CopyMethod::ServerSide),
         None => {
             let read = dst.checksum(dst_key).await?.ok_or_else(|| Error::Storage {

@@ -59,6 +59,19 @@ impl Store {
         Ok(())
     }
 
+    /// The same store, opened again if its local root was missing and exists now (Milvus
+    /// makes its storage directory at its first flush).
+    pub fn reopened(&self) -> Result<Store> {
+        match (&self.op, &self.location) {
+            (None, Location::Fs { root }) if root.is_dir() => {
+                let mut store = self.clone();
+                store.op = Some(fs_operator(root)?);
+                Ok(store)
+            }
+            _ => Ok(self.clone()),
+        }
+    }
+
     /// Whether the root exists (always true for S3, where prefixes are virtual).
     pub fn root_exists(&self) -> bool {
         self.op.is_some()

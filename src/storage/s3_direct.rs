@@ -157,6 +157,27 @@ impl S3Direct {
         }
     }
 
+    /// The CRC-32C the store keeps for `key` (HeadObject with `x-amz-checksum-mode: ENABLED`),
+    /// if it keeps one. Stores that compute it at the copy without answering it in the copy's
+    /// reply give it here; `None` means the object must be read for it.
+    pub async fn stored_crc32c(&self, key: &str) -> Option<u32> {
+        let url = self.url(key, "");
+        let request = self
+            .signed(
+                &reqwest::Method::HEAD,
+                &url,
+                &[("x-amz-checksum-mode", "ENABLED")],
+                String::new(),
+            )
+            .ok()?;
+        let resp = self.client.execute(request).await.ok()?;
+        if !resp.status().is_success() {
+            return None;
+        }
+        let value = resp.headers().get("x-amz-checksum-crc32c")?.to_str().ok()?;
+        decode_crc(value)
+    }
+
     async fn create_multipart(&self, key: &str) -> DirectResult<String> {
         let body = self
             .send(
@@ -256,14 +277,7 @@ impl S3Direct {
         headers: &[(&str, &str)],
         body: String,
     ) -> DirectResult<String> {
-        let url = format!(
-            "{}/{}/{}{}{}",
-            self.endpoint,
-            self.bucket,
-            utf8_percent_encode(key, KEY_CHARS),
-            if query.is_empty() { "" } else { "?" },
-            query
-        );
+        let url = self.url(key, query);
         let mut last = String::new();
         for attempt in 0..3u32 {
             if attempt > 0 {
@@ -288,6 +302,18 @@ impl S3Direct {
             }
         }
         Err(DirectError { op, reason: last })
+    }
+
+    /// The path-style URL of `key` in this bucket, with a query string if one is given.
+    fn url(&self, key: &str, query: &str) -> String {
+        format!(
+            "{}/{}/{}{}{}",
+            self.endpoint,
+            self.bucket,
+            utf8_percent_encode(key, KEY_CHARS),
+            if query.is_empty() { "" } else { "?" },
+            query
+        )
     }
 
     fn signed(
