@@ -1,8 +1,9 @@
 //! The S3 path at real size on a production S3 store (the sandbox's Garage): multipart uploads
 //! under full-length backup keys, server-side copies between two buckets (CopyObject, and
 //! UploadPartCopy), their CRC-32C, and that a server-side copy moves no object bytes through
-//! the tool (the namespace's loopback counters). Garage answers no checksum to a copy, so the
-//! tool reads each copy once for its CRC-32C; the loopback bound allows for that one read.
+//! the tool (the namespace's loopback counters). Garage keeps a copy's CRC-32C without putting
+//! it in the copy's reply: a HeadObject gives it; where a store keeps none (Garage's multipart
+//! copies), the tool reads the copy once, and the loopback bound allows for that one read.
 //!
 //! The tests of this file take turns (one lock): the traffic measurement must not count
 //! another test's bytes.
