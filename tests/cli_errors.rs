@@ -93,6 +93,27 @@ fn unreachable_milvus_is_named_quickly() {
 }
 
 #[test]
+fn bad_rates_are_refused_before_anything_happens() {
+    let case = Case::default();
+    for rate in ["fast", "0", "-5M", "10 parsecs"] {
+        let flag = format!("--max-rate={rate}");
+        for cmd in ["create", "restore"] {
+            let text = case.fails(&[cmd, "-n", "b", &flag], &["--max-rate: '"]);
+            assert!(
+                !text.contains("cannot connect"),
+                "checked before Milvus: {text}"
+            );
+        }
+    }
+    let text = case.fails(
+        &["--set", "backup.max_bytes_per_second=0", "list"],
+        &["`backup.max_bytes_per_second` is 0"],
+    );
+    assert!(!text.contains("cannot connect"), "{text}");
+    assert!(is_empty_or_missing(&case.backups()));
+}
+
+#[test]
 fn bad_backup_names_are_refused_before_anything_happens() {
     let case = Case::default();
     for name in [

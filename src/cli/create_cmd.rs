@@ -23,6 +23,8 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
     };
     let milvus = ctx.milvus_store()?;
     let mut backups = ctx.backup_store()?;
+    // Every argument is checked before any server is contacted.
+    let copy = ctx.copy_settings(args.max_rate.as_deref())?;
     let client = ctx.connect().await?;
     let opts = CreateOptions {
         name,
@@ -30,7 +32,7 @@ pub async fn run(ctx: &Context, args: &CreateArgs) -> Result<()> {
         parallelism: ctx.config.backup.parallelism,
         milvus_parallelism: ctx.config.backup.milvus_parallelism,
         resume: args.resume,
-        copy: ctx.copy_settings(args.max_rate.as_deref())?,
+        copy,
         rbac: args.rbac,
     };
     let (tx, watch) = ProgressSender::new();
