@@ -42,12 +42,17 @@ fn resume_verify_restore(tool: &Tool, m: &Server, db: &str, name: &str) -> Strin
         !tool.backup_root.join(name).join("mbt_resume").exists(),
         "the resume journal is removed once the backup is complete"
     );
+    verify_restore_compare(tool, m, db, name);
+    out
+}
+
+/// Proves a finished backup: verify (full), restore under a suffix, compare every row.
+fn verify_restore_compare(tool: &Tool, m: &Server, db: &str, name: &str) {
     let v = tool.ok(&["verify", "-n", name]);
     assert!(v.contains("verified (size and CRC-32C)"), "{v}");
     tool.ok(&["-q", "restore", "-n", name, "-s", "_r"]);
     assert_same_rows(&dump(m, db, "rich"), &dump(m, db, "rich_r"), "rich");
     assert_same_rows(&dump(m, db, "vb"), &dump(m, db, "vb_r"), "varchar_binary");
-    out
 }
 
 #[test]
@@ -102,15 +107,7 @@ fn integrity_kill9_during_copy_then_resume() {
         reused >= 10 && !said.contains("; 0 copied now"),
         "files of the finished segments of the killed run are reused, the rest copied: {said}"
     );
-    let v = tool.ok(&["verify", "-n", &name]);
-    assert!(v.contains("verified (size and CRC-32C)"), "{v}");
-    tool.ok(&["-q", "restore", "-n", &name, "-s", "_r"]);
-    assert_same_rows(&dump(&m, &db, "rich"), &dump(&m, &db, "rich_r"), "rich");
-    assert_same_rows(
-        &dump(&m, &db, "vb"),
-        &dump(&m, &db, "vb_r"),
-        "varchar_binary",
-    );
+    verify_restore_compare(&tool, &m, &db, &name);
 }
 
 #[test]
@@ -332,13 +329,5 @@ fn integrity_one_failing_collection_is_named_and_resume_redoes_only_it() {
         "every file of rich is reused, only vb's are copied: {out}"
     );
     assert!(!out.contains("; 0 copied now"), "{out}");
-    let v = tool.ok(&["verify", "-n", &name]);
-    assert!(v.contains("verified (size and CRC-32C)"), "{v}");
-    tool.ok(&["-q", "restore", "-n", &name, "-s", "_r"]);
-    assert_same_rows(&dump(&m, &db, "rich"), &dump(&m, &db, "rich_r"), "rich");
-    assert_same_rows(
-        &dump(&m, &db, "vb"),
-        &dump(&m, &db, "vb_r"),
-        "varchar_binary",
-    );
+    verify_restore_compare(&tool, &m, &db, &name);
 }
